@@ -1,0 +1,64 @@
+package org.openclaw.sessionstatus.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.openclaw.sessionstatus.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The command line (SPEC §7): {@code serve}, {@code status}, {@code check}, {@code --version}, {@code --help}. */
+@Command(name = "openclaw-session-status", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Tells other programs whether an OpenClaw gateway is busy, from the session files it writes.",
+        subcommands = CommandLine.HelpCommand.class)
+public final class Cli implements Runnable {
+    static final int CONFIG_ERROR = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, status or check");
+    }
+
+    /** @param env the process environment (injected so tests need not touch the real one) */
+    public static CommandLine commandLine(Map<String, String> env, Clock clock) {
+        CommandLine cli = new CommandLine(new Cli());
+        for (ConfiguredCommand command : List.of(new ServeCommand(env, clock), new StatusCommand(env, clock),
+                new CheckCommand(env))) {
+            CommandLine sub = new CommandLine(command);
+            ConfigOptions.addTo(sub.getCommandSpec());
+            cli.addSubcommand(sub);
+        }
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("openclaw-session-status: " + e.getMessage());
+            return e instanceof ConfigException ? CONFIG_ERROR : 1;
+        });
+        return cli;
+    }
+
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = Cli.class.getResourceAsStream("/version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return properties.getProperty("version", "unknown");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"openclaw-session-status " + version()};
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.openclaw.sessionstatus.config;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the bearer secret (SPEC §6): {@code http.secretFile}, then systemd's {@code $CREDENTIALS_DIRECTORY/secret},
+ * then {@code http.secret} from the environment or the config file. With none, a random secret is generated once and
+ * kept in a file only this user can read, so clients can read it and it survives restarts.
+ */
+public final class Secrets {
+
+    /** The secret (empty only when auth is off) and where it came from, for logs: never the secret itself. */
+    public record Resolved(Optional<Secret> secret, String source) {
+    }
+
+    private final Map<String, String> env;
+
+    public Secrets(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** @param mayGenerate false for {@code check}: report where a secret would be generated, create nothing */
+    public Resolved resolve(Config config, boolean mayGenerate) throws ConfigException {
+        Config.Http http = config.http();
+        if (http.allowNoAuth()) {
+            return new Resolved(Optional.empty(), "none: http.allowNoAuth is true (loopback only)");
+        }
+        if (http.secretFile().isPresent()) {
+            Path file = http.secretFile().get();
+            return new Resolved(Optional.of(read(file, Setting.HTTP_SECRET_FILE.key)), "http.secretFile " + file);
+        }
+        String credentials = env.get("CREDENTIALS_DIRECTORY");
+        if (credentials != null && !credentials.isBlank() && Files.isRegularFile(Path.of(credentials, "secret"))) {
+            Path file = Path.of(credentials, "secret");
+            return new Resolved(Optional.of(read(file, "$CREDENTIALS_DIRECTORY/secret")), "systemd credential " + file);
+        }
+        if (http.secret().isPresent()) {
+            String from = env.containsKey(Setting.HTTP_SECRET.envName())
+                    ? "environment " + Setting.HTTP_SECRET.envName() : "http.secret in the config file";
+            return new Resolved(http.secret(), from);
+        }
+        Path generated = generatedSecretFile();
+        if (Files.isRegularFile(generated)) {
+            return new Resolved(Optional.of(read(generated, "generated secret file")), "generated file " + generated);
+        }
+        if (!mayGenerate) {
+            return new Resolved(Optional.empty(), "none configured: serve will generate one in " + generated);
+        }
+        return new Resolved(Optional.of(generate(generated)), "generated file " + generated);
+    }
+
+    /** {@code $XDG_STATE_HOME/openclaw-session-status/secret}, else under {@code ~/.local/state}. */
+    Path generatedSecretFile() {
+        String xdg = env.get("XDG_STATE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "state");
+        return base.resolve("openclaw-session-status").resolve("secret");
+    }
+
+    private static Secret read(Path file, String key) throws ConfigException {
+        String value;
+        try {
+            value = Files.readString(file).strip();
+        } catch (IOException e) {
+            throw ConfigException.forKey(key, "cannot read secret file " + file + ": " + e);
+        }
+        if (value.isEmpty()) {
+            throw ConfigException.forKey(key, "secret file " + file + " is empty");
+        }
+        return new Secret(value);
+    }
+
+    private static Secret generate(Path file) throws ConfigException {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        try {
+            Path dir = file.getParent();
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path temp = Files.createTempFile(dir, "secret", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                Files.writeString(temp, value + "\n");
+                // A hard link appears whole or not at all and never replaces: if another instance generated a
+                // secret meanwhile, both use that one.
+                Files.createLink(file, temp);
+            } catch (FileAlreadyExistsException e) {
+                return read(file, "generated secret file");
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            throw ConfigException.forKey(Setting.HTTP_SECRET.key, "none is configured and a generated one cannot be stored in "
+                    + file + " (" + e + "); set http.secretFile, $CREDENTIALS_DIRECTORY/secret or "
+                    + Setting.HTTP_SECRET.envName());
+        }
+        return new Secret(value);
+    }
+}

@@ -1,0 +1,144 @@
+package org.openclaw.sessionstatus.model;
+
+import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
+import org.openclaw.sessionstatus.model.SessionEvidence.Lock;
+import org.openclaw.sessionstatus.model.SessionEvidence.Store;
+import org.openclaw.sessionstatus.model.SessionEvidence.Transcript;
+
+/**
+ * SPEC §2 in one place: from one session's evidence and the time, is it running, idle or stale — and when does
+ * that answer next change by the clock alone. A pure function, so tests move time by passing another {@code now}.
+ */
+final class Classifier {
+
+    enum State { RUNNING, IDLE, STALE }
+
+    /**
+     * @param updatedAtMs last activity for display: newest of transcript mtime, store updatedAt, live lock createdAt
+     * @param toolCall running, and the transcript waits for a tool
+     * @param recentOnly running only because of recent activity (the mtime rule), no in-flight evidence
+     * @param completedRecently stopped running within {@code idleGraceMs}
+     * @param failedRecently the last run failed within {@code activityTtlMs}
+     * @param nextChangeAtMs the next instant at which the verdict changes with no new evidence; MAX_VALUE if never
+     */
+    record Verdict(State state, long updatedAtMs, boolean toolCall, boolean recentOnly, boolean completedRecently,
+            boolean failedRecently, long nextChangeAtMs) {
+    }
+
+    private final Policy policy;
+
+    Classifier(Policy policy) {
+        this.policy = policy;
+    }
+
+    Verdict classify(SessionEvidence evidence, long now) {
+        Transcript transcript = evidence.transcript();
+        Lock lock = policy.uses(RunningEvidence.LOCK) ? evidence.lock() : null;
+        Store store = evidence.store();
+        Boundaries next = new Boundaries(now);
+
+        long lockMaxAge = lock == null ? 0 : Math.max(lock.maxHoldMs(), policy.activityTtlMs());
+        boolean lockDead = lock != null && lock.liveness() == Liveness.DEAD;
+        boolean lockLive = lock != null && !lockDead && now - lock.createdAtMs() < lockMaxAge;
+        if (lock != null && !lockDead) {
+            next.add(lock.createdAtMs() + lockMaxAge);
+        }
+
+        long mtime = transcript == null ? 0 : transcript.mtimeMs();
+        long storeUpdated = store == null || !policy.uses(RunningEvidence.STORE) ? 0 : store.updatedAtMs();
+        long activity = Math.max(mtime, Math.max(storeUpdated, lockLive ? lock.createdAtMs() : 0));
+        // A live lock is activity now: store and transcript claims stay trusted while it is held.
+        long trustedUntil = lockLive ? Long.MAX_VALUE : activity + policy.activityTtlMs();
+        boolean trusted = now < trustedUntil;
+        next.add(trustedUntil);
+
+        boolean storeClaims = policy.uses(RunningEvidence.STORE) && store != null && store.claimsRunning();
+        boolean transcriptClaims = policy.uses(RunningEvidence.TRANSCRIPT) && transcript != null
+                && transcript.phase().inFlight() && !endedAfterLastMessage(store, transcript);
+        boolean inFlight = lockLive || (trusted && (storeClaims || transcriptClaims));
+
+        long recentUntil = activity == 0 || !policy.uses(RunningEvidence.MTIME) ? 0 : activity + policy.runningWindowMs();
+        boolean recent = now < recentUntil;
+        next.add(recentUntil);
+
+        // A dead holder outweighs every other claim: the process that made them is gone.
+        boolean running = !lockDead && (inFlight || recent);
+
+        State state = running ? State.RUNNING : State.IDLE;
+        if (!running) {
+            long staleSince = Long.MAX_VALUE;
+            if (lockDead) {
+                staleSince = Math.min(lock.deadSinceMs(), lock.createdAtMs() + lockMaxAge);
+            } else if (lock != null) {
+                staleSince = lock.createdAtMs() + lockMaxAge;
+            }
+            if (storeClaims || transcriptClaims) {
+                staleSince = Math.min(staleSince, trustedUntil);
+            }
+            if (staleSince != Long.MAX_VALUE) {
+                long pruneAt = saturatedAdd(staleSince, policy.cautiousLeaseMs());
+                next.add(pruneAt);
+                if (now < pruneAt) {
+                    state = State.STALE;
+                }
+            }
+        }
+
+        long stoppedAt = policy.uses(RunningEvidence.MTIME) ? recentUntil : activity;
+        long graceUntil = activity == 0 ? 0 : stoppedAt + policy.idleGraceMs();
+        next.add(graceUntil);
+        boolean completedRecently = state == State.IDLE && now < graceUntil;
+
+        long failedAt = failedAt(store, transcript);
+        long failureCountsUntil = failedAt == 0 ? 0 : failedAt + policy.activityTtlMs();
+        next.add(failureCountsUntil);
+
+        long updatedAt = Math.max(mtime, Math.max(store == null ? 0 : store.updatedAtMs(),
+                lock != null && !lockDead ? lock.createdAtMs() : 0));
+        next.add(updatedAt == 0 ? 0 : updatedAt + policy.detailsWindowMs());
+
+        boolean toolCall = running && transcriptClaims && transcript.phase() == Phase.IN_TOOL_CALL;
+        return new Verdict(state, updatedAt, toolCall, running && !inFlight, completedRecently,
+                now < failureCountsUntil, next.earliest);
+    }
+
+    /**
+     * The store recorded the end of a run after the transcript's last message (an abort leaves the transcript on a
+     * tool call; a crash is marked failed on the next gateway start): the transcript no longer claims a run.
+     */
+    private static boolean endedAfterLastMessage(Store store, Transcript transcript) {
+        return store != null && store.ended() && store.endedAtMs() > 0 && transcript.lastMessageAtMs() > 0
+                && store.endedAtMs() >= transcript.lastMessageAtMs();
+    }
+
+    private static long failedAt(Store store, Transcript transcript) {
+        if (store != null && store.failed()) {
+            return store.endedAtMs() > 0 ? store.endedAtMs() : store.updatedAtMs();
+        }
+        if (transcript != null && transcript.phase() == Phase.FAILED) {
+            return transcript.lastMessageAtMs() > 0 ? transcript.lastMessageAtMs() : transcript.mtimeMs();
+        }
+        return 0;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < a ? Long.MAX_VALUE : sum;
+    }
+
+    /** The earliest instant after now among candidates; past ones are irrelevant. */
+    private static final class Boundaries {
+        private final long now;
+        private long earliest = Long.MAX_VALUE;
+
+        Boundaries(long now) {
+            this.now = now;
+        }
+
+        void add(long at) {
+            if (at > now && at < earliest) {
+                earliest = at;
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package org.openclaw.sessionstatus.model;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.tinylog.Logger;
+
+/**
+ * The one writer thread that owns the {@link SessionModel}. Evidence arrives on any thread and is queued; the
+ * writer applies everything queued, evaluates once, and publishes a new {@link Snapshot} when the answer changed.
+ * It also wakes by itself at the next instant the answer changes by the clock alone (a session leaving the running
+ * window, a stale hold running out), and at least every {@code logIntervalMs} so no snapshot grows old.
+ */
+public final class ModelLoop implements EvidenceSink, AutoCloseable {
+    private final BlockingQueue<Consumer<SessionModel>> inbox = new LinkedBlockingQueue<>();
+    private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+    private final SessionModel model;
+    private final Policy policy;
+    private final Clock clock;
+    private final String bootId;
+    private final Thread writer;
+    private final Object published = new Object();
+    private volatile Snapshot current;
+    private volatile boolean closed;
+    private long nextChangeAt;
+
+    public ModelLoop(Policy policy, Clock clock) {
+        this.model = new SessionModel(policy);
+        this.policy = policy;
+        this.clock = clock;
+        byte[] boot = new byte[4];
+        new SecureRandom().nextBytes(boot);
+        this.bootId = HexFormat.of().formatHex(boot);
+        long now = clock.millis();
+        SessionModel.Evaluation first = model.evaluate(now);
+        this.nextChangeAt = first.nextChangeAtMs();
+        this.current = snapshot(1, now, first);
+        this.writer = new Thread(this::run, "model-writer");
+        writer.setDaemon(true);
+    }
+
+    /** Listeners run on the writer thread after each new revision: they must be quick and must not block. */
+    public void addListener(Consumer<Snapshot> listener) {
+        listeners.add(listener);
+    }
+
+    public void start() {
+        writer.start();
+    }
+
+    public Snapshot current() {
+        return current;
+    }
+
+    /** Waits until a published snapshot satisfies the condition, or the timeout passes; returns the latest one. */
+    public Snapshot await(Predicate<Snapshot> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (published) {
+            while (!condition.test(current)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(published, left);
+            }
+            return current;
+        }
+    }
+
+    /** Whether the writer thread is alive and not wedged: it has published within two heartbeat intervals. */
+    public boolean healthy() {
+        return writer.isAlive() && clock.millis() - current.generatedAt().toEpochMilli() <= 2 * policy.logIntervalMs() + 1_000;
+    }
+
+    @Override
+    public void accept(List<PartitionUpdate> updates) {
+        List<PartitionUpdate> batch = List.copyOf(updates);
+        inbox.add(m -> batch.forEach(m::apply));
+    }
+
+    @Override
+    public void health(SourceHealth health) {
+        inbox.add(m -> m.health(health));
+    }
+
+    @Override
+    public void maxConcurrent(OptionalInt slots) {
+        inbox.add(m -> m.maxConcurrent(slots));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        writer.interrupt();
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                long wakeAt = Math.min(nextChangeAt, current.generatedAt().toEpochMilli() + policy.logIntervalMs());
+                Consumer<SessionModel> message = inbox.poll(Math.max(0, wakeAt - clock.millis()), TimeUnit.MILLISECONDS);
+                boolean changed = message != null;
+                while (message != null) {
+                    message.accept(model);
+                    message = inbox.poll();
+                }
+                long now = clock.millis();
+                if (changed || now >= wakeAt) {
+                    evaluate(now);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // One bad batch must not stop the daemon from answering: log it and keep the last good state.
+                Logger.error(e, "model update failed");
+            }
+        }
+    }
+
+    private void evaluate(long now) {
+        SessionModel.Evaluation evaluation = model.evaluate(now);
+        nextChangeAt = evaluation.nextChangeAtMs();
+        Snapshot previous = current;
+        boolean heartbeatDue = now - previous.generatedAt().toEpochMilli() >= policy.logIntervalMs();
+        if (!heartbeatDue && previous.ready() == evaluation.ready() && previous.status().equals(evaluation.status())) {
+            return;
+        }
+        Snapshot next = snapshot(previous.revision() + 1, now, evaluation);
+        synchronized (published) {
+            current = next;
+            published.notifyAll();
+        }
+        for (Consumer<Snapshot> listener : listeners) {
+            try {
+                listener.accept(next);
+            } catch (RuntimeException e) {
+                Logger.error(e, "snapshot listener failed");
+            }
+        }
+    }
+
+    private Snapshot snapshot(long revision, long now, SessionModel.Evaluation evaluation) {
+        Instant at = Instant.ofEpochMilli(now);
+        return new Snapshot(revision, "\"" + bootId + "-" + revision + "\"", at, evaluation.ready(),
+                evaluation.status(), Documents.status(at, evaluation.status()));
+    }
+}

@@ -1,0 +1,15 @@
+package org.openclaw.sessionstatus.model;
+
+import java.util.List;
+
+/** The session status of SPEC §3, without its timestamp: two equal views are the same revision. */
+public record StatusView(int running, int idle, int total, int maxConcurrent, int available, List<Detail> details) {
+
+    public StatusView {
+        details = List.copyOf(details);
+    }
+
+    /** One recent or running session; {@code key} is redacted unless {@code redactKeys} is off. */
+    public record Detail(String key, String status, String agent, String kind, long updatedAt) {
+    }
+}

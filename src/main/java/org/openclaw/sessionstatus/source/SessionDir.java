@@ -1,0 +1,301 @@
+package org.openclaw.sessionstatus.source;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.openclaw.sessionstatus.model.PartitionUpdate;
+import org.openclaw.sessionstatus.model.SessionEvidence;
+import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
+
+/**
+ * One OpenClaw session dir: what its store, transcripts and locks say, joined into one {@link SessionEvidence} per
+ * session (SPEC §1). A change to one file re-reads that file only and re-joins only the sessions it touches; the
+ * evidence last sent is kept so only real changes reach the model. Used by one thread at a time.
+ */
+final class SessionDir {
+    static final String STORE = "sessions.json";
+    private static final String TRANSCRIPT_SUFFIX = ".jsonl";
+    private static final String LOCK_SUFFIX = ".lock";
+    private static final int MAX_LOCK_BYTES = 4096;
+
+    private record TranscriptFile(long mtimeMs, long size, SessionEvidence.Transcript evidence) {
+    }
+
+    private record HeldLock(LockFile file, Liveness liveness, long deadSinceMs) {
+        SessionEvidence.Lock evidence() {
+            return new SessionEvidence.Lock(file.createdAtMs(), file.maxHoldMs(), liveness, deadSinceMs);
+        }
+    }
+
+    private final Path dir;
+    private final String agentId;
+    private final ProcessTable processes;
+    private final LongAdder skippedFiles;
+    private final Map<String, TranscriptFile> transcripts = new HashMap<>();
+    private final Map<String, HeldLock> locks = new HashMap<>();
+    private Map<String, StoreFile.Entry> store = Map.of();
+    /** Transcript name → keys of the entries that would use it. */
+    private final Map<String, List<String>> entriesByCandidate = new HashMap<>();
+    private final Map<String, SessionEvidence> sent = new HashMap<>();
+
+    SessionDir(Path dir, String agentId, ProcessTable processes, LongAdder skippedFiles) {
+        this.dir = dir;
+        this.agentId = agentId;
+        this.processes = processes;
+        this.skippedFiles = skippedFiles;
+    }
+
+    String partition() {
+        return dir.toString();
+    }
+
+    Path path() {
+        return dir;
+    }
+
+    static boolean isTranscript(String name) {
+        return name.endsWith(TRANSCRIPT_SUFFIX) && name.length() > TRANSCRIPT_SUFFIX.length()
+                && !name.endsWith(".trajectory" + TRANSCRIPT_SUFFIX);
+    }
+
+    static boolean isLock(String name) {
+        return name.endsWith(LOCK_SUFFIX) && isTranscript(name.substring(0, name.length() - LOCK_SUFFIX.length()));
+    }
+
+    /** Reads the whole dir and returns its complete content. */
+    PartitionUpdate scan(long now) throws IOException {
+        Set<String> names = new HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                names.add(entry.getFileName().toString());
+            }
+        }
+        transcripts.keySet().retainAll(names);
+        locks.keySet().removeIf(name -> !names.contains(name + LOCK_SUFFIX));
+        readStore();
+        for (String name : names) {
+            if (isTranscript(name)) {
+                readTranscript(name);
+            } else if (isLock(name)) {
+                readLock(transcriptOf(name), now);
+            }
+        }
+        sent.clear();
+        rejoin(allNames(), new ArrayList<>(), new HashSet<>());
+        return PartitionUpdate.replace(partition(), List.copyOf(sent.values()));
+    }
+
+    /** One entry of the dir changed (created, modified, deleted): the sessions it touched, if any changed. */
+    Optional<PartitionUpdate> changed(String name, long now) {
+        if (name.equals(STORE)) {
+            Optional<Set<String>> removedKeys = readStore();
+            return removedKeys.isEmpty() ? Optional.empty() : patch(allNames(), removedKeys.get());
+        } else if (isTranscript(name)) {
+            readTranscript(name);
+            return patch(Set.of(name), Set.of());
+        } else if (isLock(name)) {
+            readLock(transcriptOf(name), now);
+            return patch(Set.of(transcriptOf(name)), Set.of());
+        }
+        return Optional.empty();
+    }
+
+    /** Checks every held lock's holder again: a gateway killed mid-run leaves its lock behind and sends no event. */
+    Optional<PartitionUpdate> recheckLocks(long now) {
+        Set<String> touched = new HashSet<>();
+        for (Map.Entry<String, HeldLock> held : locks.entrySet()) {
+            HeldLock lock = held.getValue();
+            Liveness liveness = processes.liveness(lock.file().pid(), lock.file().starttime());
+            if (liveness != lock.liveness()) {
+                held.setValue(new HeldLock(lock.file(), liveness, liveness == Liveness.DEAD ? now : 0));
+                touched.add(held.getKey());
+            }
+        }
+        return touched.isEmpty() ? Optional.empty() : patch(touched, Set.of());
+    }
+
+    private Optional<PartitionUpdate> patch(Set<String> touchedNames, Set<String> removedKeys) {
+        List<SessionEvidence> upserts = new ArrayList<>();
+        Set<String> removed = new HashSet<>(removedKeys);
+        rejoin(touchedNames, upserts, removed);
+        return upserts.isEmpty() && removed.isEmpty() ? Optional.empty()
+                : Optional.of(PartitionUpdate.patch(partition(), upserts, removed));
+    }
+
+    /** @return the keys that left the store, or empty when it could not be parsed: the last good one stays */
+    private Optional<Set<String>> readStore() {
+        Map<String, StoreFile.Entry> parsed;
+        try (InputStream in = Files.newInputStream(dir.resolve(STORE), LinkOption.NOFOLLOW_LINKS)) {
+            parsed = StoreFile.parse(in);
+        } catch (NoSuchFileException e) {
+            parsed = Map.of();
+        } catch (IOException e) {
+            skippedFiles.increment();
+            return Optional.empty();
+        }
+        Set<String> removedKeys = new HashSet<>();
+        Set<String> previousKeys = store.keySet();
+        store = parsed;
+        entriesByCandidate.clear();
+        for (StoreFile.Entry entry : store.values()) {
+            for (String candidate : entry.transcriptCandidates()) {
+                entriesByCandidate.computeIfAbsent(candidate, c -> new ArrayList<>(1)).add(entry.key());
+            }
+        }
+        for (String key : previousKeys) {
+            if (!store.containsKey(key) && sent.remove(key) != null) {
+                removedKeys.add(key);
+            }
+        }
+        return Optional.of(removedKeys);
+    }
+
+    private void readTranscript(String name) {
+        Path file = dir.resolve(name);
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            transcripts.remove(name);
+            return;
+        }
+        if (!attributes.isRegularFile()) {
+            transcripts.remove(name);
+            return;
+        }
+        long mtime = attributes.lastModifiedTime().toMillis();
+        long size = attributes.size();
+        TranscriptFile known = transcripts.get(name);
+        if (known != null && known.mtimeMs() == mtime && known.size() == size) {
+            return;
+        }
+        TranscriptTail.Result tail;
+        try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            tail = TranscriptTail.read(channel);
+        } catch (NoSuchFileException e) {
+            transcripts.remove(name);
+            return;
+        } catch (IOException e) {
+            skippedFiles.increment();
+            tail = TranscriptTail.Result.UNKNOWN;
+        }
+        transcripts.put(name, new TranscriptFile(mtime, size,
+                new SessionEvidence.Transcript(mtime, size, tail.phase(), tail.lastMessageAtMs())));
+    }
+
+    private void readLock(String transcriptName, long now) {
+        Path file = dir.resolve(transcriptName + LOCK_SUFFIX);
+        LockFile lock;
+        try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long mtime = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(MAX_LOCK_BYTES, channel.size()));
+            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                // keep reading
+            }
+            lock = LockFile.parse(Arrays.copyOf(buffer.array(), buffer.position()), mtime);
+        } catch (IOException e) {
+            locks.remove(transcriptName);
+            return;
+        }
+        Liveness liveness = processes.liveness(lock.pid(), lock.starttime());
+        HeldLock previous = locks.get(transcriptName);
+        long deadSince = liveness != Liveness.DEAD ? 0
+                : previous != null && previous.file().equals(lock) && previous.liveness() == Liveness.DEAD
+                        ? previous.deadSinceMs() : now;
+        locks.put(transcriptName, new HeldLock(lock, liveness, deadSince));
+    }
+
+    private static String transcriptOf(String lockName) {
+        return lockName.substring(0, lockName.length() - LOCK_SUFFIX.length());
+    }
+
+    private Set<String> allNames() {
+        Set<String> names = new HashSet<>(transcripts.keySet());
+        names.addAll(locks.keySet());
+        names.addAll(entriesByCandidate.keySet());
+        return names;
+    }
+
+    /**
+     * Recomputes the evidence of every session that involves one of these transcript names: the entries that may
+     * use them, and the names' own orphan sessions (a transcript or lock no entry claims).
+     */
+    private void rejoin(Set<String> names, List<SessionEvidence> upserts, Set<String> removed) {
+        Set<String> keys = new HashSet<>();
+        Set<String> affectedNames = new HashSet<>(names);
+        for (String name : names) {
+            for (String key : entriesByCandidate.getOrDefault(name, List.of())) {
+                keys.add(key);
+                affectedNames.addAll(store.get(key).transcriptCandidates());
+            }
+        }
+        Set<String> claimed = new HashSet<>();
+        for (String key : keys) {
+            StoreFile.Entry entry = store.get(key);
+            String name = resolve(entry);
+            claimed.add(name);
+            TranscriptFile transcript = transcripts.get(name);
+            HeldLock lock = locks.get(name);
+            send(new SessionEvidence(key, agentId, entry.chatType(),
+                    transcript == null ? null : transcript.evidence(), lock == null ? null : lock.evidence(),
+                    new SessionEvidence.Store(entry.updatedAtMs(), entry.status(), entry.endedAtMs())), upserts);
+        }
+        for (String name : affectedNames) {
+            String orphanKey = "agent:" + agentId + ":" + name.substring(0, name.length() - TRANSCRIPT_SUFFIX.length());
+            TranscriptFile transcript = transcripts.get(name);
+            HeldLock lock = locks.get(name);
+            boolean orphan = !claimed.contains(name) && !isClaimedElsewhere(name, keys)
+                    && (transcript != null || lock != null) && !store.containsKey(orphanKey);
+            if (orphan) {
+                send(new SessionEvidence(orphanKey, agentId, null, transcript == null ? null : transcript.evidence(),
+                        lock == null ? null : lock.evidence(), null), upserts);
+            } else if (!store.containsKey(orphanKey) && sent.remove(orphanKey) != null) {
+                removed.add(orphanKey);
+            }
+        }
+    }
+
+    private boolean isClaimedElsewhere(String name, Set<String> alreadyChecked) {
+        for (String key : entriesByCandidate.getOrDefault(name, List.of())) {
+            if (!alreadyChecked.contains(key) && resolve(store.get(key)).equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code sessionFile}'s name if that transcript (or its lock) exists here, else {@code <sessionId>.jsonl}. */
+    private String resolve(StoreFile.Entry entry) {
+        List<String> candidates = entry.transcriptCandidates();
+        for (String candidate : candidates) {
+            if (transcripts.containsKey(candidate) || locks.containsKey(candidate)) {
+                return candidate;
+            }
+        }
+        return candidates.get(candidates.size() - 1);
+    }
+
+    private void send(SessionEvidence evidence, List<SessionEvidence> upserts) {
+        if (!Objects.equals(sent.put(evidence.key(), evidence), evidence)) {
+            upserts.add(evidence);
+        }
+    }
+}
