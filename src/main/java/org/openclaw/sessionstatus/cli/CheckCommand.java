@@ -12,7 +12,7 @@ import org.openclaw.sessionstatus.config.Secrets;
 import org.openclaw.sessionstatus.model.RunningEvidence;
 import picocli.CommandLine.Command;
 
-@Command(name = "check", description = "Validate the configuration and print the resolved settings (secret masked).")
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Validate the configuration and print the resolved settings (secret masked).")
 final class CheckCommand extends ConfiguredCommand {
 
     CheckCommand(Map<String, String> env) {

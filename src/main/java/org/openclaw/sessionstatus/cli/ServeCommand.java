@@ -11,7 +11,7 @@ import org.tinylog.Logger;
 import picocli.CommandLine.Command;
 import sun.misc.Signal;
 
-@Command(name = "serve", description = "Run the daemon: watch the session files, serve HTTP, stream JSON on stdout.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the daemon: watch the session files, serve HTTP, stream JSON on stdout.")
 final class ServeCommand extends ConfiguredCommand {
     private final Clock clock;
 

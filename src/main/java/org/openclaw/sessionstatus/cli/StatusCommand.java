@@ -7,7 +7,7 @@ import org.openclaw.sessionstatus.Daemon;
 import org.openclaw.sessionstatus.model.Snapshot;
 import picocli.CommandLine.Command;
 
-@Command(name = "status", description = "Scan once, print the session status JSON (the status route's body), exit.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Scan once, print the session status JSON (the status route's body), exit.")
 final class StatusCommand extends ConfiguredCommand {
     private final Clock clock;
 

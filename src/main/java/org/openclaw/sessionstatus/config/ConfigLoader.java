@@ -38,7 +38,8 @@ public final class ConfigLoader {
         this(env, DEFAULT_FILE);
     }
 
-    ConfigLoader(Map<String, String> env, Path defaultFile) {
+    /** @param defaultFile the file read when neither {@code --config} nor the environment names one, if it exists */
+    public ConfigLoader(Map<String, String> env, Path defaultFile) {
         this.env = Map.copyOf(env);
         this.defaultFile = defaultFile;
     }

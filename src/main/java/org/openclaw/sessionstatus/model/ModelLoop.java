@@ -33,6 +33,8 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     private volatile Snapshot current;
     private volatile boolean closed;
     private long nextChangeAt;
+    private long lastEvaluationEnd;
+    private long lastEvaluationCost;
 
     public ModelLoop(Policy policy, Clock clock) {
         this.model = new SessionModel(policy);
@@ -110,9 +112,14 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
                 long wakeAt = Math.min(nextChangeAt, current.generatedAt().toEpochMilli() + policy.logIntervalMs());
                 Consumer<SessionModel> message = inbox.poll(Math.max(0, wakeAt - clock.millis()), TimeUnit.MILLISECONDS);
                 boolean changed = message != null;
-                while (message != null) {
-                    message.accept(model);
-                    message = inbox.poll();
+                applyAll(message);
+                if (changed) {
+                    // In a burst, evaluations are spaced by twice their own cost: at most a third of a core goes to
+                    // re-evaluating, whatever the burst. An isolated change is evaluated at once.
+                    long left;
+                    while ((left = lastEvaluationEnd + 2 * lastEvaluationCost - System.nanoTime()) > 0) {
+                        applyAll(inbox.poll(left, TimeUnit.NANOSECONDS));
+                    }
                 }
                 long now = clock.millis();
                 if (changed || now >= wakeAt) {
@@ -127,7 +134,23 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         }
     }
 
+    private void applyAll(Consumer<SessionModel> first) {
+        for (Consumer<SessionModel> message = first; message != null; message = inbox.poll()) {
+            message.accept(model);
+        }
+    }
+
     private void evaluate(long now) {
+        long start = System.nanoTime();
+        try {
+            publish(now);
+        } finally {
+            lastEvaluationEnd = System.nanoTime();
+            lastEvaluationCost = lastEvaluationEnd - start;
+        }
+    }
+
+    private void publish(long now) {
         SessionModel.Evaluation evaluation = model.evaluate(now);
         nextChangeAt = evaluation.nextChangeAtMs();
         Snapshot previous = current;

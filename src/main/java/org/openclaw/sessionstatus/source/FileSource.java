@@ -293,6 +293,7 @@ public final class FileSource implements AutoCloseable {
     /** Reads every session dir there is now; dirs that are gone are dropped, so nothing is lost or duplicated. */
     private void rescan(boolean announce) {
         if (announce) {
+            Logger.info("rescanning everything (watcher errors so far: {})", watcherErrors.get());
             publishHealth(true);
         }
         rescans++;

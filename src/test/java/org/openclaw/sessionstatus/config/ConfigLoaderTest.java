@@ -1,0 +1,142 @@
+package org.openclaw.sessionstatus.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.openclaw.sessionstatus.model.RunningEvidence;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path tmp;
+
+    Config load(String json, Map<String, String> env, Map<String, String> flags) throws Exception {
+        Path file = tmp.resolve("config.json");
+        Files.writeString(file, json);
+        return new ConfigLoader(env, tmp.resolve("absent.json")).load(Optional.of(file), flags);
+    }
+
+    String error(String json) {
+        return assertThrows(ConfigException.class, () -> load(json, Map.of(), Map.of())).getMessage();
+    }
+
+    @Test
+    void defaultsAreTheSpecs() throws Exception {
+        Config config = new ConfigLoader(Map.of(), tmp.resolve("absent.json")).load(Optional.empty(), Map.of());
+        assertEquals(Optional.empty(), config.configFile());
+        assertEquals("8", config.maxConcurrent().toString());
+        assertEquals(30_000, config.runningWindowMs());
+        assertEquals(300_000, config.detailsWindowMs());
+        assertEquals(Set.of(RunningEvidence.values()), config.runningEvidence());
+        assertTrue(config.lockPidCheck() && config.redactKeys());
+        assertEquals(new Config.Http(false, "127.0.0.1", 18780, Optional.empty(), Optional.empty()), config.http());
+        assertEquals(List.of(300_000L, 120_000L, 60_000L, 15_000L, 600_000L), List.of(config.activeLeaseMs(),
+                config.cautiousLeaseMs(), config.idleGraceMs(), config.logIntervalMs(), config.activityTtlMs()));
+    }
+
+    @Test
+    void theExampleConfigSetsEveryKeyToItsDefault() throws Exception {
+        ConfigLoader loader = new ConfigLoader(Map.of(), tmp.resolve("absent.json"));
+        Config example = loader.load(Optional.of(Path.of("config.example.json")), Map.of());
+        Config defaults = loader.load(Optional.empty(), Map.of());
+        assertEquals(Optional.of(Path.of("/home/openclaw/.openclaw")), example.stateDir());
+        assertEquals(Optional.of(Path.of("/etc/openclaw-session-status/secret")), example.http().secretFile());
+        assertEquals(defaults, new Config(defaults.configFile(), defaults.stateDir(), example.sessionDirs(),
+                example.maxConcurrent(), example.runningWindowMs(), example.detailsWindowMs(), example.runningEvidence(),
+                example.lockPidCheck(), example.redactKeys(), new Config.Http(example.http().allowNoAuth(),
+                example.http().host(), example.http().port(), example.http().secret(), Optional.empty()),
+                example.activeLeaseMs(), example.cautiousLeaseMs(), example.idleGraceMs(), example.logIntervalMs(),
+                example.activityTtlMs()));
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlags() throws Exception {
+        Config config = load("{\"http\":{\"port\":1000,\"host\":\"localhost\"},\"runningWindowMs\":1000,"
+                        + "\"maxConcurrent\":\"auto\",\"runningEvidence\":[\"mtime\",\"lock\"],\"busyState\":{\"activeLeaseMs\":5}}",
+                Map.of("OPENCLAW_SESSION_STATUS_HTTP_PORT", "2000", "OPENCLAW_SESSION_STATUS_RUNNING_WINDOW_MS", "2000",
+                        "OPENCLAW_SESSION_STATUS_SESSION_DIRS", "/a, /b"),
+                Map.of("http.port", "3000"));
+        assertEquals(3000, config.http().port());
+        assertEquals("localhost", config.http().host());
+        assertEquals(2000, config.runningWindowMs());
+        assertTrue(config.maxConcurrent().isAuto());
+        assertEquals(Set.of(RunningEvidence.MTIME, RunningEvidence.LOCK), config.runningEvidence());
+        assertEquals(List.of(Path.of("/a"), Path.of("/b")), config.sessionDirs());
+        assertEquals(5, config.activeLeaseMs());
+    }
+
+    @Test
+    void leaseTimingsAreAcceptedAtTopLevelOrUnderBusyState() throws Exception {
+        assertEquals(7, load("{\"cautiousLeaseMs\":7}", Map.of(), Map.of()).cautiousLeaseMs());
+        assertEquals(7, load("{\"busyState\":{\"cautiousLeaseMs\":7}}", Map.of(), Map.of()).cautiousLeaseMs());
+        assertTrue(error("{\"cautiousLeaseMs\":7,\"busyState\":{\"cautiousLeaseMs\":8}}").contains("give only one"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"runingWindowMs\":5}                 | config runingWindowMs: unknown key",
+        "{\"http\":{\"prot\":1}}                | config http.prot: unknown key",
+        "{\"runningWindowMs\":\"30s\"}          | config runningWindowMs: must be a whole number",
+        "{\"runningWindowMs\":-5}               | config runningWindowMs: must be a positive number",
+        "{\"idleGraceMs\":-1}                   | config idleGraceMs: must not be negative",
+        "{\"http\":{\"port\":70000}}            | config http.port: must be a port from 0 to 65535",
+        "{\"lockPidCheck\":\"yes\"}             | config lockPidCheck: must be true or false",
+        "{\"runningEvidence\":[\"vibes\"]}      | config runningEvidence: unknown evidence 'vibes'",
+        "{\"runningEvidence\":[]}               | config runningEvidence: must name at least one",
+        "{\"maxConcurrent\":0}                  | config maxConcurrent: must be a positive whole number or \"auto\"",
+        "{\"http\":{\"allowNoAuth\":true,\"host\":\"0.0.0.0\"}} | config http.allowNoAuth: may only be true when http.host is a loopback",
+        "{\"stateDir\": }                       | not valid JSON",
+        "[]                                     | must hold one JSON object",
+    })
+    void anInvalidValueNamesItsKey(String json, String expected) {
+        String message = error(json);
+        assertTrue(message.contains(expected), message);
+    }
+
+    @Test
+    void environmentAndFlagErrorsNameTheirSource() {
+        String env = assertThrows(ConfigException.class,
+                () -> load("{}", Map.of("OPENCLAW_SESSION_STATUS_HTTP_PORT", "x"), Map.of())).getMessage();
+        assertTrue(env.contains("OPENCLAW_SESSION_STATUS_HTTP_PORT (http.port): must be a whole number"), env);
+        String unknown = assertThrows(ConfigException.class,
+                () -> load("{}", Map.of("OPENCLAW_SESSION_STATUS_PORT", "1"), Map.of())).getMessage();
+        assertTrue(unknown.contains("OPENCLAW_SESSION_STATUS_PORT: unknown key"), unknown);
+    }
+
+    @Test
+    void aMissingExplicitFileIsAnError() {
+        String message = assertThrows(ConfigException.class, () -> new ConfigLoader(Map.of())
+                .load(Optional.of(tmp.resolve("nope.json")), Map.of())).getMessage();
+        assertTrue(message.endsWith("nope.json: not found"), message);
+    }
+
+    @Test
+    void theStateDirFollowsOpenClaw() throws IOException {
+        Path home = tmp.resolve("home");
+        Map<String, String> env = Map.of("HOME", home.toString());
+        assertEquals(home.resolve(".openclaw"), StateDirs.resolve(Optional.empty(), env), "default when none exists");
+        Files.createDirectories(home.resolve(".moltbot"));
+        assertEquals(home.resolve(".moltbot"), StateDirs.resolve(Optional.empty(), env), "a legacy dir that exists");
+        Files.createDirectories(home.resolve(".clawdbot"));
+        assertEquals(home.resolve(".clawdbot"), StateDirs.resolve(Optional.empty(), env), "legacy dirs in order");
+        Files.createDirectories(home.resolve(".openclaw"));
+        assertEquals(home.resolve(".openclaw"), StateDirs.resolve(Optional.empty(), env));
+        assertEquals(Path.of("/legacy"), StateDirs.resolve(Optional.empty(),
+                Map.of("HOME", home.toString(), "CLAWDBOT_STATE_DIR", "/legacy")));
+        assertEquals(Path.of("/env"), StateDirs.resolve(Optional.empty(),
+                Map.of("OPENCLAW_STATE_DIR", "/env", "CLAWDBOT_STATE_DIR", "/legacy")));
+        assertEquals(Path.of("/flag"), StateDirs.resolve(Optional.of(Path.of("/flag")), Map.of("OPENCLAW_STATE_DIR", "/env")));
+        assertEquals(Path.of("/oc/.openclaw"), StateDirs.resolve(Optional.empty(), Map.of("OPENCLAW_HOME", "/oc", "HOME", "/h")));
+    }
+}
