@@ -12,6 +12,7 @@ import org.openclaw.sessionstatus.config.MaxConcurrent;
 import org.openclaw.sessionstatus.config.Secret;
 import org.openclaw.sessionstatus.config.StateDirs;
 import org.openclaw.sessionstatus.http.StatusServer;
+import org.openclaw.sessionstatus.logstream.LogStream;
 import org.openclaw.sessionstatus.model.ModelLoop;
 import org.openclaw.sessionstatus.model.Policy;
 import org.openclaw.sessionstatus.model.Snapshot;
@@ -22,11 +23,13 @@ public final class Daemon implements AutoCloseable {
     private final ModelLoop model;
     private final FileSource source;
     private final StatusServer server;
+    private final LogStream logStream;
 
-    private Daemon(ModelLoop model, FileSource source, StatusServer server) {
+    private Daemon(ModelLoop model, FileSource source, StatusServer server, LogStream logStream) {
         this.model = model;
         this.source = source;
         this.server = server;
+        this.logStream = logStream;
     }
 
     /**
@@ -34,15 +37,16 @@ public final class Daemon implements AutoCloseable {
      *
      * @throws IOException when the port cannot be bound
      */
-    public static Daemon start(Config config, Optional<Secret> secret, Map<String, String> env, Clock clock)
-            throws IOException {
+    public static Daemon start(Config config, Optional<Secret> secret, Map<String, String> env, Clock clock,
+            LogStream logStream) throws IOException {
         ModelLoop model = new ModelLoop(policy(config), clock);
+        model.addListener(logStream);
         FileSource source = new FileSource(sourceSettings(config, env), model, clock);
         StatusServer server = new StatusServer(new InetSocketAddress(config.http().host(), config.http().port()),
                 secret, model::current, model::healthy);
         model.start();
         source.start();
-        return new Daemon(model, source, server);
+        return new Daemon(model, source, server, logStream);
     }
 
     /** One scan, no watching, no port: for the {@code status} and {@code snapshot} commands. */
@@ -84,10 +88,12 @@ public final class Daemon implements AutoCloseable {
         return new FileSource.Settings(stateDir, config.sessionDirs(), config.lockPidCheck(), gatewayConfig);
     }
 
+    /** Stops serving and watching, then writes the log stream's {@code shutdown} line. */
     @Override
     public void close() {
         server.close();
         source.close();
         model.close();
+        logStream.shutdown(model.current());
     }
 }

@@ -3,39 +3,54 @@ package org.openclaw.sessionstatus.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.openclaw.sessionstatus.config.ConfigException;
+import org.openclaw.sessionstatus.model.Snapshot;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The command line (SPEC §7): {@code serve}, {@code status}, {@code check}, {@code --version}, {@code --help}. */
+/**
+ * The command line (SPEC §7): {@code serve}, {@code status}, {@code snapshot}, {@code check}, {@code --version},
+ * {@code --help}.
+ */
 @Command(name = "openclaw-session-status", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Tells other programs whether an OpenClaw gateway is busy, from the session files it writes.",
         subcommands = CommandLine.HelpCommand.class)
 public final class Cli implements Runnable {
     static final int CONFIG_ERROR = 2;
+    private static final Map<String, String> DESCRIPTIONS = Map.of(
+            "status", "Scan once, print the session status JSON (the status route's body), exit.",
+            "snapshot", "Scan once, print the busy-state snapshot JSON (the snapshot route's body), exit.");
 
     @Spec
     private CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, status or check");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, status, snapshot or check");
     }
 
     /** @param env the process environment (injected so tests need not touch the real one) */
     public static CommandLine commandLine(Map<String, String> env, Clock clock) {
         CommandLine cli = new CommandLine(new Cli());
-        for (ConfiguredCommand command : List.of(new ServeCommand(env, clock), new StatusCommand(env, clock),
-                new CheckCommand(env))) {
+        Map<String, ConfiguredCommand> commands = new LinkedHashMap<>();
+        commands.put("serve", new ServeCommand(env, clock));
+        commands.put("status", new ScanCommand(env, clock, Snapshot::statusJson));
+        commands.put("snapshot", new ScanCommand(env, clock, Snapshot::busyJson));
+        commands.put("check", new CheckCommand(env));
+        commands.forEach((name, command) -> {
             CommandLine sub = new CommandLine(command);
-            ConfigOptions.addTo(sub.getCommandSpec());
-            cli.addSubcommand(sub);
-        }
+            CommandSpec spec = sub.getCommandSpec();
+            if (DESCRIPTIONS.containsKey(name)) {
+                spec.usageMessage().description(DESCRIPTIONS.get(name));
+            }
+            ConfigOptions.addTo(spec);
+            cli.addSubcommand(name, sub);
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("openclaw-session-status: " + e.getMessage());
             return e instanceof ConfigException ? CONFIG_ERROR : 1;

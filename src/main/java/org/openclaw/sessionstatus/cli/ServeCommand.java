@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.openclaw.sessionstatus.Daemon;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.Secrets;
+import org.openclaw.sessionstatus.logstream.LogStream;
 import org.tinylog.Logger;
 import picocli.CommandLine.Command;
 import sun.misc.Signal;
@@ -30,7 +31,7 @@ final class ServeCommand extends ConfiguredCommand {
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
         Daemon daemon;
         try {
-            daemon = Daemon.start(config, secret.secret(), env, clock);
+            daemon = Daemon.start(config, secret.secret(), env, clock, LogStream.toStdout(clock));
         } catch (IOException e) {
             spec.commandLine().getErr().println("openclaw-session-status: cannot listen on " + config.http().host() + ":"
                     + config.http().port() + ": " + e.getMessage());

@@ -32,7 +32,10 @@ public final class StatusServer implements AutoCloseable {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
         List<Route> routes = List.of(
-                new Route("/plugins/session-status/status", Responses.JSON, true, Snapshot::statusJson));
+                new Route("/plugins/session-status/status", Responses.JSON, true, Snapshot::statusJson),
+                // Before the first scan these say "unknown, starting": that is their answer, not an error.
+                new Route("/plugins/busy-state/snapshot", Responses.JSON, false, Snapshot::busyJson),
+                new Route("/plugins/busy-state/lease", Responses.JSON, false, Snapshot::leaseJson));
         executor = Executors.newFixedThreadPool(THREADS, runnable -> {
             Thread thread = new Thread(runnable, "http");
             thread.setDaemon(true);

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** Serialises snapshots in the exact field order of the contracts (SPEC §3, §4). */
 final class Documents {
@@ -47,6 +48,71 @@ final class Documents {
             json.writeEndObject();
             json.writeEndObject();
         });
+    }
+
+    static byte[] busy(String event, Instant generatedAt, BusyView view) {
+        return write(json -> {
+            json.writeStartObject();
+            header(json, generatedAt, view, event);
+            json.writeArrayFieldStart("reason");
+            for (BusyView.Reason reason : view.reasons()) {
+                json.writeString(lower(reason));
+            }
+            json.writeEndArray();
+            lease(json, view);
+            BusyView.Totals totals = view.totals();
+            json.writeObjectFieldStart("totals");
+            json.writeNumberField("active", totals.active());
+            json.writeNumberField("queued", totals.queued());
+            json.writeNumberField("running", totals.running());
+            json.writeNumberField("completedRecently", totals.completedRecently());
+            json.writeNumberField("failures", totals.failures());
+            json.writeNumberField("stale", totals.stale());
+            json.writeEndObject();
+            json.writeEndObject();
+        });
+    }
+
+    /** The lease route: only what a controller acts on. */
+    static byte[] lease(Instant generatedAt, BusyView view) {
+        return write(json -> {
+            json.writeStartObject();
+            header(json, generatedAt, view, null);
+            lease(json, view);
+            json.writeEndObject();
+        });
+    }
+
+    private static void header(JsonGenerator json, Instant generatedAt, BusyView view, String event) throws IOException {
+        json.writeStringField("marker", "openclaw-busy-state");
+        json.writeNumberField("version", 1);
+        if (event != null) {
+            json.writeStringField("event", event);
+        }
+        json.writeStringField("generatedAt", iso(generatedAt));
+        if (event != null) {
+            if (view.lastObservedAtMs() > 0) {
+                json.writeStringField("lastObservedAt", iso(Instant.ofEpochMilli(view.lastObservedAtMs())));
+            } else {
+                json.writeNullField("lastObservedAt");
+            }
+        }
+        json.writeBooleanField("busy", view.busy());
+        json.writeStringField("confidence", lower(view.confidence()));
+        json.writeBooleanField("stale", view.stale());
+    }
+
+    private static void lease(JsonGenerator json, BusyView view) throws IOException {
+        json.writeObjectFieldStart("lease");
+        json.writeStringField("recommendedAction", lower(view.action()));
+        json.writeNumberField("extendForMs", view.extendForMs());
+        json.writeNumberField("idleGraceMs", view.idleGraceMs());
+        json.writeBooleanField("wakeRequired", false);
+        json.writeEndObject();
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 
     private interface Body {

@@ -3,7 +3,6 @@ package org.openclaw.sessionstatus.model;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalInt;
@@ -33,6 +32,7 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     private volatile Snapshot current;
     private volatile boolean closed;
     private long nextChangeAt;
+    private long nextHeartbeatAt;
     private long lastEvaluationEnd;
     private long lastEvaluationCost;
 
@@ -46,7 +46,8 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         long now = clock.millis();
         SessionModel.Evaluation first = model.evaluate(now);
         this.nextChangeAt = first.nextChangeAtMs();
-        this.current = snapshot(1, now, first);
+        this.current = Snapshot.of(1, etag(1), now, false, first);
+        this.nextHeartbeatAt = now + policy.logIntervalMs();
         this.writer = new Thread(this::run, "model-writer");
         writer.setDaemon(true);
     }
@@ -109,7 +110,7 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     private void run() {
         while (!closed) {
             try {
-                long wakeAt = Math.min(nextChangeAt, current.generatedAt().toEpochMilli() + policy.logIntervalMs());
+                long wakeAt = Math.min(nextChangeAt, nextHeartbeatAt);
                 Consumer<SessionModel> message = inbox.poll(Math.max(0, wakeAt - clock.millis()), TimeUnit.MILLISECONDS);
                 boolean changed = message != null;
                 applyAll(message);
@@ -154,11 +155,18 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         SessionModel.Evaluation evaluation = model.evaluate(now);
         nextChangeAt = evaluation.nextChangeAtMs();
         Snapshot previous = current;
-        boolean heartbeatDue = now - previous.generatedAt().toEpochMilli() >= policy.logIntervalMs();
-        if (!heartbeatDue && previous.ready() == evaluation.ready() && previous.status().equals(evaluation.status())) {
+        // A revision at least every logIntervalMs, on a fixed beat: the log stream's periodic line, fresh timestamps.
+        boolean periodic = now >= nextHeartbeatAt;
+        if (periodic) {
+            nextHeartbeatAt = Math.max(nextHeartbeatAt + policy.logIntervalMs(), now + 1);
+        }
+        boolean changed = previous.ready() != evaluation.ready() || !previous.status().equals(evaluation.status())
+                || !previous.busy().equals(evaluation.busy());
+        if (!periodic && !changed) {
             return;
         }
-        Snapshot next = snapshot(previous.revision() + 1, now, evaluation);
+        long revision = previous.revision() + 1;
+        Snapshot next = Snapshot.of(revision, etag(revision), now, periodic, evaluation);
         synchronized (published) {
             current = next;
             published.notifyAll();
@@ -172,9 +180,7 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         }
     }
 
-    private Snapshot snapshot(long revision, long now, SessionModel.Evaluation evaluation) {
-        Instant at = Instant.ofEpochMilli(now);
-        return new Snapshot(revision, "\"" + bootId + "-" + revision + "\"", at, evaluation.ready(),
-                evaluation.status(), Documents.status(at, evaluation.status()));
+    private String etag(long revision) {
+        return "\"" + bootId + "-" + revision + "\"";
     }
 }

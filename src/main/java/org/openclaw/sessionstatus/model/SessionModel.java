@@ -9,16 +9,17 @@ import java.util.OptionalInt;
 
 /**
  * The session table. Not thread-safe by design: only the {@link ModelLoop}'s writer thread touches it; everyone
- * else sees the immutable {@link Snapshot}s it produces.
+ * else sees the immutable {@link Snapshot}s it produces. Evaluation is a function of the table and {@code now},
+ * so a replay can drive it with any clock.
  */
-final class SessionModel {
+public final class SessionModel {
 
     /** A session as evidence plus what its key says, worked out once per change rather than per evaluation. */
     private record Tracked(SessionEvidence evidence, String displayKey, String agent, Kind kind) {
     }
 
     /** What the model says at one instant, and until when that holds without new evidence. */
-    record Evaluation(boolean ready, StatusView status, long nextChangeAtMs) {
+    public record Evaluation(boolean ready, StatusView status, BusyView busy, long nextChangeAtMs) {
     }
 
     private static final Comparator<StatusView.Detail> NEWEST_FIRST =
@@ -30,13 +31,13 @@ final class SessionModel {
     private SourceHealth health = SourceHealth.STARTING;
     private int maxConcurrent;
 
-    SessionModel(Policy policy) {
+    public SessionModel(Policy policy) {
         this.policy = policy;
         this.classifier = new Classifier(policy);
         this.maxConcurrent = policy.maxConcurrent();
     }
 
-    void apply(PartitionUpdate update) {
+    public void apply(PartitionUpdate update) {
         Map<String, Tracked> sessions = partitions.computeIfAbsent(update.partition(), p -> new HashMap<>());
         if (update.replaceAll()) {
             sessions.clear();
@@ -58,17 +59,26 @@ final class SessionModel {
                 SessionKeys.agent(key, evidence.agentId()), kind);
     }
 
-    void health(SourceHealth health) {
+    public void health(SourceHealth health) {
         this.health = health;
     }
 
-    void maxConcurrent(OptionalInt slots) {
+    public void maxConcurrent(OptionalInt slots) {
         this.maxConcurrent = slots.orElse(policy.maxConcurrent());
     }
 
-    Evaluation evaluate(long now) {
+    public Evaluation evaluate(long now) {
         int running = 0;
         int total = 0;
+        int stale = 0;
+        int completedRecently = 0;
+        int failures = 0;
+        boolean agentRuns = false;
+        boolean toolCalls = false;
+        boolean subagentRuns = false;
+        boolean cronRuns = false;
+        boolean recentActivity = false;
+        long lastObserved = 0;
         long nextChangeAt = Long.MAX_VALUE;
         List<StatusView.Detail> details = new ArrayList<>();
         for (Map<String, Tracked> sessions : partitions.values()) {
@@ -78,7 +88,18 @@ final class SessionModel {
                 boolean isRunning = verdict.state() == Classifier.State.RUNNING;
                 if (isRunning) {
                     running++;
+                    toolCalls |= verdict.toolCall();
+                    recentActivity |= verdict.recentOnly();
+                    if (!verdict.recentOnly()) {
+                        subagentRuns |= session.kind() == Kind.SUBAGENT;
+                        cronRuns |= session.kind() == Kind.CRON;
+                        agentRuns |= session.kind() != Kind.SUBAGENT && session.kind() != Kind.CRON;
+                    }
                 }
+                stale += verdict.state() == Classifier.State.STALE ? 1 : 0;
+                completedRecently += verdict.completedRecently() ? 1 : 0;
+                failures += verdict.failedRecently() ? 1 : 0;
+                lastObserved = Math.max(lastObserved, verdict.updatedAtMs());
                 nextChangeAt = Math.min(nextChangeAt, verdict.nextChangeAtMs());
                 boolean recent = verdict.updatedAtMs() > 0 && now - verdict.updatedAtMs() < policy.detailsWindowMs();
                 if (isRunning || recent) {
@@ -90,6 +111,8 @@ final class SessionModel {
         details.sort(NEWEST_FIRST);
         StatusView status = new StatusView(running, total - running, total, maxConcurrent,
                 Math.max(0, maxConcurrent - running), details);
-        return new Evaluation(health.scanned(), status, nextChangeAt);
+        BusyView busy = DecisionTable.decide(new DecisionTable.Tally(running, stale, completedRecently, failures,
+                agentRuns, toolCalls, subagentRuns, cronRuns, recentActivity, lastObserved), health, policy);
+        return new Evaluation(health.scanned(), status, busy, nextChangeAt);
     }
 }

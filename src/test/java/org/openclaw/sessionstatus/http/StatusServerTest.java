@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import org.openclaw.sessionstatus.Daemon;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.ConfigLoader;
 import org.openclaw.sessionstatus.config.Secrets;
+import org.openclaw.sessionstatus.logstream.LogStream;
 import org.openclaw.sessionstatus.model.ModelLoop;
 import org.openclaw.sessionstatus.model.Snapshot;
 import org.openclaw.sessionstatus.testing.Fixtures;
@@ -42,6 +44,7 @@ class StatusServerTest {
     @TempDir
     Path tmp;
     Daemon daemon;
+    final List<String> logLines = new CopyOnWriteArrayList<>();
     final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -51,7 +54,8 @@ class StatusServerTest {
         Map<String, String> env = Map.of("HOME", tmp.toString(), "OPENCLAW_SESSION_STATUS_HTTP_SECRET", SECRET);
         Config config = new ConfigLoader(env, tmp.resolve("none.json"))
                 .load(Optional.empty(), Map.of("stateDir", state.toString(), "http.port", "0"));
-        daemon = Daemon.start(config, new Secrets(env).resolve(config, false).secret(), env, Clock.systemUTC());
+        daemon = Daemon.start(config, new Secrets(env).resolve(config, false).secret(), env, Clock.systemUTC(),
+                new LogStream(logLines::add, Clock.systemUTC()));
         daemon.model().await(Snapshot::ready, Harness.DEADLINE);
     }
 
