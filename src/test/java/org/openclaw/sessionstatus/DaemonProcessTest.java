@@ -1,0 +1,238 @@
+package org.openclaw.sessionstatus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openclaw.sessionstatus.testing.Fixtures;
+
+/** The daemon as its own process, as systemd or a container would run it. */
+class DaemonProcessTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SECRET = "process-test-secret-7d1f";
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static final String QUICK = "3faa6366-867f-4ebe-ab84-e8d7b6a2cb02";
+
+    @TempDir
+    Path tmp;
+    Process daemon;
+    final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
+    final List<String> allStdout = new CopyOnWriteArrayList<>();
+    final List<String> stderr = new CopyOnWriteArrayList<>();
+    final HttpClient client = HttpClient.newHttpClient();
+    int port;
+
+    @AfterEach
+    void stop() {
+        if (daemon != null) {
+            daemon.destroyForcibly();
+        }
+    }
+
+    Path start(long logIntervalMs) throws Exception {
+        Path state = Fixtures.copy("after-runs", tmp.resolve("state"));
+        Fixtures.touchAll(state, Instant.now().minus(Duration.ofHours(1)));
+        Path config = Files.writeString(tmp.resolve("config.json"), "{\"logIntervalMs\":" + logIntervalMs + "}");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.openclaw.sessionstatus.cli.Main", "serve",
+                "--config", config.toString(), "--state-dir", state.toString(), "--http-port", "0");
+        builder.environment().put("HOME", tmp.toString());
+        builder.environment().put("OPENCLAW_SESSION_STATUS_HTTP_SECRET", SECRET);
+        // Files, not pipes: the JDK closes a pipe under a blocked reader when the child exits, losing its last lines.
+        Path out = tmp.resolve("stdout");
+        Path err = tmp.resolve("stderr");
+        daemon = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        follow(out, line -> {
+            allStdout.add(line);
+            stdout.add(line);
+        });
+        follow(err, stderr::add);
+        Pattern serving = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (port == 0 && System.nanoTime() < deadline) {
+            for (String line : stderr) {
+                Matcher m = serving.matcher(line);
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                }
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(port > 0, "the daemon said where it listens: " + stderr);
+        return state.resolve("agents/main/sessions");
+    }
+
+    /** Hands each complete line of a growing file to the sink, like {@code tail -f}. */
+    static void follow(Path file, java.util.function.Consumer<String> sink) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                StringBuilder partial = new StringBuilder();
+                while (true) {
+                    int c = lines.read();
+                    if (c < 0) {
+                        Thread.sleep(5);
+                    } else if (c == '\n') {
+                        sink.accept(partial.toString());
+                        partial.setLength(0);
+                    } else {
+                        partial.append((char) c);
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                // the test is over
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The next log-stream line the condition accepts; every line on stdout must be one JSON object. */
+    JsonNode nextLine(Predicate<JsonNode> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            String line = stdout.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                JsonNode json = JSON.readTree(line);
+                assertEquals("openclaw-busy-state", json.get("marker").asText(), line);
+                assertEquals(1, json.get("version").asInt(), line);
+                if (condition.test(json)) {
+                    return json;
+                }
+            }
+        }
+        throw new AssertionError("no log line: " + what + "; stdout so far: " + allStdout + "; stderr: " + stderr);
+    }
+
+    static Predicate<JsonNode> event(String event) {
+        return json -> json.get("event").asText().equals(event);
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + SECRET).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void streamsStartupChangesSnapshotsAndShutdownOnStdout() throws Exception {
+        Path sessions = start(400);
+        JsonNode startup = nextLine(event("startup"), "startup");
+        assertEquals("release_after_grace", startup.get("lease").get("recommendedAction").asText());
+        nextLine(event("snapshot"), "a periodic snapshot while nothing changes");
+
+        long appended = System.nanoTime();
+        Files.writeString(sessions.resolve(QUICK + ".jsonl"), "{\"type\":\"message\",\"id\":\"x\",\"parentId\":null,"
+                + "\"timestamp\":\"" + Instant.now() + "\",\"message\":{\"role\":\"user\",\"content\":\"more\"}}\n",
+                StandardOpenOption.APPEND);
+        JsonNode change = nextLine(event("change"), "change after an append");
+        System.out.printf("append → change line: %.1f ms%n", (System.nanoTime() - appended) / 1e6);
+        assertEquals("extend", change.get("lease").get("recommendedAction").asText());
+        assertTrue(change.get("busy").asBoolean());
+        assertEquals("active_agent_runs", change.get("reason").get(0).asText());
+
+        // Every surface of one revision agrees.
+        HttpResponse<String> snapshot = get("/plugins/busy-state/snapshot");
+        HttpResponse<String> lease = get("/plugins/busy-state/lease");
+        assertEquals(200, snapshot.statusCode());
+        assertEquals(snapshot.headers().firstValue("ETag"), lease.headers().firstValue("ETag"));
+        JsonNode leaseBody = JSON.readTree(lease.body());
+        List<String> fields = new ArrayList<>();
+        leaseBody.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("marker", "version", "generatedAt", "busy", "confidence", "stale", "lease"), fields);
+        assertEquals(JSON.readTree(snapshot.body()).get("lease"), leaseBody.get("lease"));
+        assertEquals(JSON.readTree(snapshot.body()).get("generatedAt"), leaseBody.get("generatedAt"));
+
+        daemon.destroy(); // SIGTERM
+        assertTrue(daemon.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, daemon.exitValue(), "an orderly exit on SIGTERM; stderr: " + stderr);
+        nextLine(event("shutdown"), "shutdown");
+        assertEquals("shutdown", JSON.readTree(allStdout.get(allStdout.size() - 1)).get("event").asText());
+        assertPrivate(Stream.concat(allStdout.stream(), Stream.of(snapshot.body(), lease.body())).toList(), sessions);
+    }
+
+    /** No busy-state line or body names a session, a session id, a path, a prompt, or the secret. */
+    void assertPrivate(List<String> outputs, Path sessions) throws IOException {
+        List<String> secrets = new ArrayList<>(List.of(SECRET, tmp.toString(), "/home/openclaw", "agent:main",
+                "hello quick", "SLEEP", "sleep 20", "fake-model", "harness-token"));
+        JsonNode store = JSON.readTree(Files.readString(sessions.resolve("sessions.json")));
+        for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) store::fields) {
+            secrets.add(entry.getKey());
+            secrets.add(entry.getValue().get("sessionId").asText());
+            secrets.add(entry.getValue().get("sessionId").asText().substring(0, 8));
+        }
+        assertFalse(outputs.isEmpty());
+        for (String output : outputs) {
+            for (String secret : secrets) {
+                assertFalse(output.contains(secret), "'" + secret + "' leaked in: " + output);
+            }
+        }
+    }
+
+    @Test
+    void theSampleControllerExtendsWhileBusy() throws Exception {
+        Assumptions.assumeTrue(python3() != null, "python3 is needed to run docs/controller.py");
+        Path sessions = start(15_000);
+        nextLine(event("startup"), "startup");
+        Files.writeString(sessions.resolve(QUICK + ".jsonl"), "{\"type\":\"message\",\"id\":\"x\",\"parentId\":null,"
+                + "\"timestamp\":\"" + Instant.now() + "\",\"message\":{\"role\":\"assistant\",\"stopReason\":\"toolUse\"}}\n",
+                StandardOpenOption.APPEND);
+        nextLine(event("change"), "busy");
+        Path secretFile = Files.writeString(tmp.resolve("secret"), SECRET);
+        Process controller = new ProcessBuilder(python3(), "docs/controller.py", "--url", "http://127.0.0.1:" + port,
+                "--secret-file", secretFile.toString(), "--interval", "0.1", "--iterations", "2")
+                .redirectErrorStream(true).start();
+        assertTrue(controller.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        String output = new String(controller.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, controller.exitValue(), output);
+        assertEquals(2, output.lines().filter(l -> l.contains("recommended=extend decision=extend")).count(), output);
+    }
+
+    static String python3() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "python3"))) {
+                return Path.of(dir, "python3").toString();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aBadConfigExitsTwoNamingTheKey() throws Exception {
+        Path config = Files.writeString(tmp.resolve("bad.json"), "{\"http\":{\"port\":99999}}");
+        Process bad = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.openclaw.sessionstatus.cli.Main", "serve",
+                "--config", config.toString()).redirectErrorStream(true).start();
+        assertTrue(bad.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        String output = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, bad.exitValue(), output);
+        assertTrue(output.contains("config http.port: must be a port from 0 to 65535, got 99999"), output);
+    }
+}
