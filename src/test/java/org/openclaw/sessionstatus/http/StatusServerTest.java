@@ -95,9 +95,15 @@ class StatusServerTest {
     }
 
     @Test
-    void aMissingOrWrongTokenIsChallenged() throws Exception {
-        for (HttpResponse<String> response : List.of(send("GET", STATUS),
-                send("GET", STATUS, "Authorization", "Bearer wrong"), send("GET", STATUS, "Authorization", SECRET))) {
+    void aMissingOrWrongTokenIsChallengedOnEveryDataRoute() throws Exception {
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        for (String route : List.of(STATUS, "/plugins/busy-state/snapshot", "/plugins/busy-state/lease")) {
+            responses.add(send("GET", route));
+            responses.add(send("GET", route, "Authorization", "Bearer wrong"));
+            responses.add(send("GET", route, "Authorization", SECRET));
+            assertEquals(200, send("GET", route, "Authorization", "Bearer " + SECRET).statusCode());
+        }
+        for (HttpResponse<String> response : responses) {
             assertEquals(401, response.statusCode());
             assertEquals("Bearer realm=\"openclaw-session-status\"",
                     response.headers().firstValue("WWW-Authenticate").orElseThrow());
