@@ -6,10 +6,6 @@ public final class ConfigException extends Exception {
         super(message);
     }
 
-    public ConfigException(String message, Throwable cause) {
-        super(message, cause);
-    }
-
     static ConfigException forKey(String key, String problem) {
         return new ConfigException("config " + key + ": " + problem);
     }
