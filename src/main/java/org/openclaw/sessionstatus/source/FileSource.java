@@ -67,6 +67,8 @@ public final class FileSource implements AutoCloseable {
     private final Thread worker;
     private long rescans;
     private boolean scanned;
+    /** After an unexpected failure: rescan on the next tick, not at once, so a persistent fault cannot spin. */
+    private boolean rescanOnTick;
     private SourceHealth lastHealth;
     private FileTime gatewayConfigSeen;
     private volatile boolean closed;
@@ -86,7 +88,7 @@ public final class FileSource implements AutoCloseable {
 
     /** Reads everything once and delivers it, on the calling thread: for one-shot commands. */
     public void scanOnce() {
-        rescan(false);
+        rescan(null);
     }
 
     /** Arms the watches, scans, then follows changes on a worker thread until closed. */
@@ -108,7 +110,7 @@ public final class FileSource implements AutoCloseable {
 
     private void run() {
         armMissingRoots();
-        rescan(false);
+        rescan(null);
         long nextTick = clock.millis() + TICK_MS;
         Set<Path> batch = new LinkedHashSet<>();
         while (!closed) {
@@ -123,7 +125,7 @@ public final class FileSource implements AutoCloseable {
                     batch.clear();
                     drainTo(batch);
                     batch.clear();
-                    rescan(true);
+                    rescan("file events were lost (watcher errors so far: " + watcherErrors.get() + ")");
                 } else if (!batch.isEmpty()) {
                     handle(batch);
                     batch.clear();
@@ -135,8 +137,8 @@ public final class FileSource implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                Logger.error(e, "file source: unexpected failure; rescanning");
-                changes.add(RESCAN);
+                Logger.error(e, "file source: unexpected failure; rescanning on the next tick");
+                rescanOnTick = true;
             }
         }
     }
@@ -154,8 +156,9 @@ public final class FileSource implements AutoCloseable {
             dir.recheckLocks(now).ifPresent(updates::add);
         }
         deliver(updates);
-        if (armMissingRoots()) {
-            rescan(true);
+        if (armMissingRoots() || rescanOnTick) {
+            rescanOnTick = false;
+            rescan("a watched root appeared again, or the last batch failed");
         }
         readGatewayConfig();
     }
@@ -290,10 +293,14 @@ public final class FileSource implements AutoCloseable {
         }
     }
 
-    /** Reads every session dir there is now; dirs that are gone are dropped, so nothing is lost or duplicated. */
-    private void rescan(boolean announce) {
-        if (announce) {
-            Logger.info("rescanning everything (watcher errors so far: {})", watcherErrors.get());
+    /**
+     * Reads every session dir there is now; dirs that are gone are dropped, so nothing is lost or duplicated.
+     *
+     * @param why null for the first scan; otherwise logged, and the model holds while the rescan runs
+     */
+    private void rescan(String why) {
+        if (why != null) {
+            Logger.info("rescanning everything: {}", why);
             publishHealth(true);
         }
         rescans++;

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,15 +128,21 @@ class StatusServerTest {
 
     @Test
     void anUnchangedRevisionIsNotSentAgain() throws Exception {
-        HttpResponse<String> first = send("GET", STATUS, "Authorization", "Bearer " + SECRET);
-        String etag = first.headers().firstValue("ETag").orElseThrow();
-        assertTrue(etag.matches("\"[0-9a-f]+-[0-9]+\""), etag);
-        HttpResponse<String> again = send("GET", STATUS, "Authorization", "Bearer " + SECRET, "If-None-Match", etag);
-        // A heartbeat revision may have been published in between; then the answer must be a full 200.
-        if (daemon.model().current().etag().equals(etag)) {
-            assertEquals(304, again.statusCode());
-            assertEquals("", again.body());
+        boolean notModified = false;
+        // A periodic revision may land between the two requests: then the second must be a full answer, and we retry.
+        for (int attempt = 0; attempt < 5 && !notModified; attempt++) {
+            String etag = send("GET", STATUS, "Authorization", "Bearer " + SECRET).headers().firstValue("ETag").orElseThrow();
+            assertTrue(etag.matches("\"[0-9a-f]+-[0-9]+\""), etag);
+            HttpResponse<String> again = send("GET", STATUS, "Authorization", "Bearer " + SECRET, "If-None-Match", etag);
+            notModified = again.statusCode() == 304;
+            if (notModified) {
+                assertEquals("", again.body());
+            } else {
+                assertEquals(200, again.statusCode());
+                assertNotEquals(etag, again.headers().firstValue("ETag").orElseThrow());
+            }
         }
+        assertTrue(notModified, "an unchanged revision answers 304");
         HttpResponse<String> other = send("GET", STATUS, "Authorization", "Bearer " + SECRET, "If-None-Match", "\"x-1\"");
         assertEquals(200, other.statusCode());
         assertNotEquals("", other.body());
@@ -162,19 +167,5 @@ class StatusServerTest {
             assertEquals(503, client.send(HttpRequest.newBuilder(base.resolve(STATUS)).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
         }
-    }
-
-    @Test
-    void aGeneratedSecretIsKeptInAPrivateFile(@TempDir Path home) throws Exception {
-        Map<String, String> env = Map.of("HOME", home.toString());
-        Config config = new ConfigLoader(env, home.resolve("none.json")).load(Optional.empty(), Map.of());
-        Secrets.Resolved generated = new Secrets(env).resolve(config, true);
-        Path file = home.resolve(".local/state/openclaw-session-status/secret");
-        assertEquals("generated file " + file, generated.source());
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        assertTrue(generated.secret().orElseThrow().matches(Files.readString(file).strip()));
-        assertEquals("****", generated.secret().orElseThrow().toString());
-        assertTrue(new Secrets(env).resolve(config, true).secret().orElseThrow().matches(Files.readString(file).strip()),
-                "the next start reuses it");
     }
 }
