@@ -34,7 +34,7 @@ import org.openclaw.sessionstatus.testing.Fixtures;
 import org.openclaw.sessionstatus.testing.Harness;
 
 /**
- * Replays the recorded OpenClaw 2026.7.1 run (shared/fixtures/openclaw-2026.7.1/timeline) through the real source
+ * Replays the recorded OpenClaw 2026.7.1 run (src/test/fixtures/openclaw-2026.7.1/timeline) through the real source
  * and model, every 100 ms of recorded time: the store, transcripts and locks are rebuilt as they stood at each
  * instant on an in-memory file system, the process table as it stood (gateway killed, restarted, killed again), and
  * the lease recommendation is checked against what was really in flight.

@@ -8,14 +8,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The real files an OpenClaw gateway wrote ({@code shared/fixtures}), copied where a test may change them. */
+/** The real files an OpenClaw gateway wrote ({@code src/test/fixtures}), copied where a test may change them. */
 public final class Fixtures {
     private Fixtures() {
     }
 
     public static Path root() {
-        String configured = System.getProperty("shared.fixtures");
-        Path root = configured != null ? Path.of(configured) : Path.of("..", "shared", "fixtures");
+        String configured = System.getProperty("fixtures.dir");
+        Path root = configured != null ? Path.of(configured) : Path.of("src", "test", "fixtures");
         if (!Files.isDirectory(root)) {
             throw new IllegalStateException("fixtures not found at " + root.toAbsolutePath());
         }
