@@ -43,7 +43,7 @@ public final class Daemon implements AutoCloseable {
         model.addListener(logStream);
         FileSource source = new FileSource(sourceSettings(config, env), model, clock);
         StatusServer server = new StatusServer(new InetSocketAddress(config.http().host(), config.http().port()),
-                secret, model::current, model::healthy);
+                secret, model::current, model::healthy, Build.version());
         model.start();
         source.start();
         return new Daemon(model, source, server, logStream);

@@ -1,11 +1,9 @@
 package org.openclaw.sessionstatus.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
+import org.openclaw.sessionstatus.Build;
 import org.openclaw.sessionstatus.config.ConfigException;
 import org.openclaw.sessionstatus.model.Snapshot;
 import picocli.CommandLine;
@@ -58,22 +56,10 @@ public final class Cli implements Runnable {
         return cli;
     }
 
-    static String version() {
-        Properties properties = new Properties();
-        try (InputStream in = Cli.class.getResourceAsStream("/version.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
-        } catch (IOException e) {
-            return "unknown";
-        }
-        return properties.getProperty("version", "unknown");
-    }
-
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"openclaw-session-status " + version()};
+            return new String[] {"openclaw-session-status " + Build.version()};
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.openclaw.sessionstatus.Build;
 import org.openclaw.sessionstatus.Daemon;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.Secrets;
@@ -39,7 +40,7 @@ final class ServeCommand extends ConfiguredCommand {
         }
         try (daemon) {
             Logger.info("openclaw-session-status {} serving http://{}:{}/ for state dir {}; bearer secret from {}",
-                    Cli.version(), config.http().host(), daemon.port(), Daemon.stateDir(config, env), secret.source());
+                    Build.version(), config.http().host(), daemon.port(), Daemon.stateDir(config, env), secret.source());
             stop.await();
             Logger.info("shutting down");
         }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 /** Fixed bodies: errors as {@code {"ok":false,"error":"…"}} (SPEC §5) and the probes' {@code {"ok":true}}. */
 final class Responses {
     static final String JSON = "application/json";
+    static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     static final byte[] OK = "{\"ok\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final JsonFactory FACTORY = new JsonFactory();
 

@@ -23,9 +23,10 @@ public final class StatusServer implements AutoCloseable {
     /**
      * @param secret empty only when auth is off ({@code http.allowNoAuth}, loopback only)
      * @param healthy liveness of the daemon's threads, for {@code /healthz}
+     * @param version the build's version, for the {@code build_info} metric
      */
     public StatusServer(InetSocketAddress address, Optional<Secret> secret, Supplier<Snapshot> snapshots,
-            BooleanSupplier healthy) throws IOException {
+            BooleanSupplier healthy, String version) throws IOException {
         // Without TCP_NODELAY keep-alive clients wait ~40 ms for each response (Nagle against delayed ACKs).
         // Read once when the JDK's server classes load, so it is set before the first server is created.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
@@ -35,7 +36,9 @@ public final class StatusServer implements AutoCloseable {
                 new Route("/plugins/session-status/status", Responses.JSON, true, Snapshot::statusJson),
                 // Before the first scan these say "unknown, starting": that is their answer, not an error.
                 new Route("/plugins/busy-state/snapshot", Responses.JSON, false, Snapshot::busyJson),
-                new Route("/plugins/busy-state/lease", Responses.JSON, false, Snapshot::leaseJson));
+                new Route("/plugins/busy-state/lease", Responses.JSON, false, Snapshot::leaseJson),
+                // 503 until the first scan, like the status route: an unknown count must not read as 0.
+                new Route("/metrics", Responses.PROMETHEUS, true, new MetricsBody(version)));
         executor = Executors.newFixedThreadPool(THREADS, runnable -> {
             Thread thread = new Thread(runnable, "http");
             thread.setDaemon(true);

@@ -160,8 +160,9 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         if (periodic) {
             nextHeartbeatAt = Math.max(nextHeartbeatAt + policy.logIntervalMs(), now + 1);
         }
+        // The source's counters count as a change too, so /metrics never lags behind them.
         boolean changed = previous.ready() != evaluation.ready() || !previous.status().equals(evaluation.status())
-                || !previous.busy().equals(evaluation.busy());
+                || !previous.busy().equals(evaluation.busy()) || !previous.health().equals(evaluation.health());
         if (!periodic && !changed) {
             return;
         }

@@ -19,7 +19,7 @@ public final class SessionModel {
     }
 
     /** What the model says at one instant, and until when that holds without new evidence. */
-    public record Evaluation(boolean ready, StatusView status, BusyView busy, long nextChangeAtMs) {
+    public record Evaluation(boolean ready, StatusView status, BusyView busy, SourceHealth health, long nextChangeAtMs) {
     }
 
     private static final Comparator<StatusView.Detail> NEWEST_FIRST =
@@ -113,6 +113,6 @@ public final class SessionModel {
                 Math.max(0, maxConcurrent - running), details);
         BusyView busy = DecisionTable.decide(new DecisionTable.Tally(running, stale, completedRecently, failures,
                 agentRuns, toolCalls, subagentRuns, cronRuns, recentActivity, lastObserved), health, policy);
-        return new Evaluation(health.scanned(), status, busy, nextChangeAt);
+        return new Evaluation(health.scanned(), status, busy, health, nextChangeAt);
     }
 }

@@ -9,15 +9,19 @@ import java.time.Instant;
  * @param etag a strong entity tag unique to this revision of this process
  * @param ready the first scan is done; before that the status is not yet known
  * @param periodic made because {@code logIntervalMs} passed, not because anything changed
+ * @param health what the source could see, with its counters
+ * @param metricsText this revision in the Prometheus text format
  */
 public record Snapshot(long revision, String etag, Instant generatedAt, boolean ready, boolean periodic,
-        StatusView status, BusyView busy, byte[] statusJson, byte[] busyJson, byte[] leaseJson) {
+        StatusView status, BusyView busy, SourceHealth health, byte[] statusJson, byte[] busyJson, byte[] leaseJson,
+        byte[] metricsText) {
 
     static Snapshot of(long revision, String etag, long now, boolean periodic, SessionModel.Evaluation evaluation) {
         Instant at = Instant.ofEpochMilli(now);
         return new Snapshot(revision, etag, at, evaluation.ready(), periodic, evaluation.status(), evaluation.busy(),
-                Documents.status(at, evaluation.status()), Documents.busy("snapshot", at, evaluation.busy()),
-                Documents.lease(at, evaluation.busy()));
+                evaluation.health(), Documents.status(at, evaluation.status()),
+                Documents.busy("snapshot", at, evaluation.busy()), Documents.lease(at, evaluation.busy()),
+                Metrics.render(revision, evaluation.status(), evaluation.busy(), evaluation.health()));
     }
 
     /** The busy-state document as a log-stream line: same shape, the given event. */

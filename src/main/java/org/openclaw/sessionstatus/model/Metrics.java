@@ -1,0 +1,79 @@
+package org.openclaw.sessionstatus.model;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * One revision in the Prometheus text format 0.0.4. Gauges and counters only: KEDA's metrics-api scaler and other
+ * simple parsers take no other type. No label names a session: the label values are fixed enumerations.
+ */
+final class Metrics {
+    static final String PREFIX = "openclaw_session_status_";
+
+    private final StringBuilder text = new StringBuilder(2048);
+
+    private Metrics() {
+    }
+
+    static byte[] render(long revision, StatusView status, BusyView busy, SourceHealth health) {
+        Metrics metrics = new Metrics();
+        metrics.family("sessions", "gauge", "Sessions by state, as on the status route (stale sessions count as idle).");
+        metrics.sample("sessions", "state", "running", status.running());
+        metrics.sample("sessions", "state", "idle", status.idle());
+        metrics.gauge("stale_sessions", "Sessions whose running claim is no longer backed by evidence (busy totals.stale).",
+                busy.totals().stale());
+        metrics.gauge("max_concurrent", "Concurrent runs the gateway allows.", status.maxConcurrent());
+        metrics.gauge("available_slots", "maxConcurrent minus running, never below 0.", status.available());
+        metrics.gauge("busy", "1 when a run is in flight.", busy.busy() ? 1 : 0);
+        metrics.gauge("stale", "1 when the answer rests on stale evidence.", busy.stale() ? 1 : 0);
+        metrics.family("lease_action", "gauge", "1 for the recommended lease action, 0 for the others.");
+        for (BusyView.Action action : BusyView.Action.values()) {
+            metrics.sample("lease_action", "action", lower(action), action == busy.action() ? 1 : 0);
+        }
+        metrics.family("confidence", "gauge", "1 for the confidence of the answer, 0 for the others.");
+        for (BusyView.Confidence confidence : BusyView.Confidence.values()) {
+            metrics.sample("confidence", "confidence", lower(confidence), confidence == busy.confidence() ? 1 : 0);
+        }
+        metrics.family("last_activity_timestamp_seconds", "gauge",
+                "Newest activity on any session, unix time in seconds; 0 when none was seen.");
+        metrics.sample("last_activity_timestamp_seconds", BigDecimal.valueOf(busy.lastObservedAtMs(), 3).toPlainString());
+        metrics.gauge("snapshot_revision", "Revision of the snapshot these figures come from (the ETag's number).", revision);
+        metrics.family("source_dirs", "gauge", "Session dirs by whether they could be read.");
+        metrics.sample("source_dirs", "state", "readable", health.readableDirs());
+        metrics.sample("source_dirs", "state", "unreadable", health.unreadableDirs());
+        metrics.counter("rescans_total", "Full rescans of the session dirs since start, the first scan included.", health.rescans());
+        metrics.counter("watcher_errors_total", "File watcher errors since start (an inotify overflow is one).",
+                health.watcherErrors());
+        metrics.counter("skipped_files_total", "Files skipped since start because they could not be parsed.",
+                health.skippedFiles());
+        return metrics.text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void gauge(String name, String help, long value) {
+        family(name, "gauge", help);
+        sample(name, Long.toString(value));
+    }
+
+    private void counter(String name, String help, long value) {
+        family(name, "counter", help);
+        sample(name, Long.toString(value));
+    }
+
+    private void family(String name, String type, String help) {
+        text.append("# HELP ").append(PREFIX).append(name).append(' ').append(help).append('\n');
+        text.append("# TYPE ").append(PREFIX).append(name).append(' ').append(type).append('\n');
+    }
+
+    private void sample(String name, String label, String labelValue, long value) {
+        sample(name + "{" + label + "=\"" + labelValue + "\"}", Long.toString(value));
+    }
+
+    private void sample(String nameAndLabels, String value) {
+        text.append(PREFIX).append(nameAndLabels).append(' ').append(value).append('\n');
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}
