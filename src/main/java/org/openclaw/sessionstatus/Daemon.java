@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.MaxConcurrent;
 import org.openclaw.sessionstatus.config.Secret;
@@ -17,6 +18,7 @@ import org.openclaw.sessionstatus.model.ModelLoop;
 import org.openclaw.sessionstatus.model.Policy;
 import org.openclaw.sessionstatus.model.Snapshot;
 import org.openclaw.sessionstatus.source.FileSource;
+import org.openclaw.sessionstatus.systemd.Notifier;
 
 /** Wires source → model → surfaces from a {@link Config}. The only place that knows all of them. */
 public final class Daemon implements AutoCloseable {
@@ -24,12 +26,15 @@ public final class Daemon implements AutoCloseable {
     private final FileSource source;
     private final StatusServer server;
     private final LogStream logStream;
+    private final Optional<Notifier> systemd;
 
-    private Daemon(ModelLoop model, FileSource source, StatusServer server, LogStream logStream) {
+    private Daemon(ModelLoop model, FileSource source, StatusServer server, LogStream logStream,
+            Optional<Notifier> systemd) {
         this.model = model;
         this.source = source;
         this.server = server;
         this.logStream = logStream;
+        this.systemd = systemd;
     }
 
     /**
@@ -42,11 +47,20 @@ public final class Daemon implements AutoCloseable {
         ModelLoop model = new ModelLoop(policy(config), clock);
         model.addListener(logStream);
         FileSource source = new FileSource(sourceSettings(config, env), model, clock);
-        StatusServer server = new StatusServer(new InetSocketAddress(config.http().host(), config.http().port()),
-                secret, model::current, model::healthy, Build.version());
+        BooleanSupplier healthy = () -> model.healthy() && source.healthy();
+        Optional<Notifier> systemd = Notifier.fromEnvironment(env, healthy);
+        systemd.ifPresent(model::addListener);
+        StatusServer server;
+        try {
+            server = new StatusServer(new InetSocketAddress(config.http().host(), config.http().port()), secret,
+                    model::current, healthy, Build.version());
+        } catch (IOException e) {
+            systemd.ifPresent(Notifier::close);
+            throw e;
+        }
         model.start();
         source.start();
-        return new Daemon(model, source, server, logStream);
+        return new Daemon(model, source, server, logStream, systemd);
     }
 
     /** One scan, no watching, no port: for the {@code status} and {@code snapshot} commands. */
@@ -88,9 +102,10 @@ public final class Daemon implements AutoCloseable {
         return new FileSource.Settings(stateDir, config.sessionDirs(), config.lockPidCheck(), gatewayConfig);
     }
 
-    /** Stops serving and watching, then writes the log stream's {@code shutdown} line. */
+    /** Tells systemd it is stopping, stops serving and watching, then writes the log stream's {@code shutdown} line. */
     @Override
     public void close() {
+        systemd.ifPresent(Notifier::close);
         server.close();
         source.close();
         model.close();

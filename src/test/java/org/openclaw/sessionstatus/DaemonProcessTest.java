@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openclaw.sessionstatus.testing.Fixtures;
+import org.openclaw.sessionstatus.testing.Python;
 
 /** The daemon as its own process, as systemd or a container would run it. */
 class DaemonProcessTest {
@@ -198,7 +199,8 @@ class DaemonProcessTest {
 
     @Test
     void theSampleControllerExtendsWhileBusy() throws Exception {
-        Assumptions.assumeTrue(python3() != null, "python3 is needed to run docs/controller.py");
+        String python3 = Python.withModule("json");
+        Assumptions.assumeTrue(python3 != null, "python3 is needed to run docs/controller.py");
         Path sessions = start(15_000);
         nextLine(event("startup"), "startup");
         Files.writeString(sessions.resolve(QUICK + ".jsonl"), "{\"type\":\"message\",\"id\":\"x\",\"parentId\":null,"
@@ -206,22 +208,13 @@ class DaemonProcessTest {
                 StandardOpenOption.APPEND);
         nextLine(event("change"), "busy");
         Path secretFile = Files.writeString(tmp.resolve("secret"), SECRET);
-        Process controller = new ProcessBuilder(python3(), "docs/controller.py", "--url", "http://127.0.0.1:" + port,
+        Process controller = new ProcessBuilder(python3, "docs/controller.py", "--url", "http://127.0.0.1:" + port,
                 "--secret-file", secretFile.toString(), "--interval", "0.1", "--iterations", "2")
                 .redirectErrorStream(true).start();
         assertTrue(controller.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
         String output = new String(controller.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, controller.exitValue(), output);
         assertEquals(2, output.lines().filter(l -> l.contains("recommended=extend decision=extend")).count(), output);
-    }
-
-    static String python3() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, "python3"))) {
-                return Path.of(dir, "python3").toString();
-            }
-        }
-        return null;
     }
 
     @Test

@@ -41,6 +41,8 @@ import org.tinylog.Logger;
  */
 public final class FileSource implements AutoCloseable {
     static final long TICK_MS = 1_000;
+    /** No loop for this long means the worker is stuck: a full scan of 100 000 sessions takes a few seconds. */
+    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final Path RESCAN = Path.of("");
     private static final Path SQLITE_STORE = Path.of("agent", "openclaw-agent.sqlite");
 
@@ -72,6 +74,7 @@ public final class FileSource implements AutoCloseable {
     private SourceHealth lastHealth;
     private FileTime gatewayConfigSeen;
     private volatile boolean closed;
+    private volatile long lastProgressNanos = System.nanoTime();
 
     public FileSource(Settings settings, EvidenceSink sink, Clock clock) {
         this(settings, sink, clock, Path.of("/proc"));
@@ -96,6 +99,11 @@ public final class FileSource implements AutoCloseable {
         worker.start();
     }
 
+    /** Whether the worker thread is alive and going round its loop (at least once per tick when idle). */
+    public boolean healthy() {
+        return worker.isAlive() && System.nanoTime() - lastProgressNanos < STUCK_NANOS;
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -114,6 +122,7 @@ public final class FileSource implements AutoCloseable {
         long nextTick = clock.millis() + TICK_MS;
         Set<Path> batch = new LinkedHashSet<>();
         while (!closed) {
+            lastProgressNanos = System.nanoTime();
             try {
                 Path first = changes.poll(Math.max(1, nextTick - clock.millis()), TimeUnit.MILLISECONDS);
                 if (first != null) {

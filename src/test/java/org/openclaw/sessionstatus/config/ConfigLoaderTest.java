@@ -51,11 +51,12 @@ class ConfigLoaderTest {
         Config example = loader.load(Optional.of(Path.of("config.example.json")), Map.of());
         Config defaults = loader.load(Optional.empty(), Map.of());
         assertEquals(Optional.of(Path.of("/home/openclaw/.openclaw")), example.stateDir());
-        assertEquals(Optional.of(Path.of("/etc/openclaw-session-status/secret")), example.http().secretFile());
+        // No secretFile: under systemd the secret arrives as a credential ($CREDENTIALS_DIRECTORY/secret).
+        assertEquals(Optional.empty(), example.http().secretFile());
         assertEquals(defaults, new Config(defaults.configFile(), defaults.stateDir(), example.sessionDirs(),
                 example.maxConcurrent(), example.runningWindowMs(), example.detailsWindowMs(), example.runningEvidence(),
                 example.lockPidCheck(), example.redactKeys(), new Config.Http(example.http().allowNoAuth(),
-                example.http().host(), example.http().port(), example.http().secret(), Optional.empty()),
+                example.http().host(), example.http().port(), example.http().secret(), example.http().secretFile()),
                 example.activeLeaseMs(), example.cautiousLeaseMs(), example.idleGraceMs(), example.logIntervalMs(),
                 example.activityTtlMs()));
     }

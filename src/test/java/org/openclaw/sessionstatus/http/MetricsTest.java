@@ -1,6 +1,7 @@
 package org.openclaw.sessionstatus.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -8,14 +9,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,6 +36,7 @@ import org.openclaw.sessionstatus.logstream.LogStream;
 import org.openclaw.sessionstatus.model.Snapshot;
 import org.openclaw.sessionstatus.testing.Fixtures;
 import org.openclaw.sessionstatus.testing.Harness;
+import org.openclaw.sessionstatus.testing.Python;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -138,61 +138,39 @@ class MetricsTest {
     }
 
     /** Runs the official parser; it raises on anything that is not valid text format. */
-    static Parsed parse(String text) throws IOException, InterruptedException {
-        Path script = Files.createTempFile("parse_prometheus", ".py");
-        try (InputStream in = MetricsTest.class.getResourceAsStream("/parse_prometheus.py")) {
-            Files.write(script, in.readAllBytes());
+    Parsed parse(String text) throws IOException, InterruptedException {
+        String python = Python.withModule("prometheus_client");
+        assertNotNull(python, "no python3 with prometheus_client: apt-get install python3-prometheus-client (.ci/run does)");
+        Process parser = new ProcessBuilder(python, Python.script("parse_prometheus.py", tmp).toString()).start();
+        try (OutputStream stdin = parser.getOutputStream()) {
+            stdin.write(text.getBytes(StandardCharsets.UTF_8));
         }
-        try {
-            Process parser = new ProcessBuilder(pythonWithPrometheusClient(), script.toString()).start();
-            try (OutputStream stdin = parser.getOutputStream()) {
-                stdin.write(text.getBytes(StandardCharsets.UTF_8));
-            }
-            String out = new String(parser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String err = new String(parser.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(parser.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(0, parser.exitValue(), "the Prometheus parser rejected the text:\n" + err + "\n" + text);
-            Map<String, Double> samples = new HashMap<>();
-            Map<String, String> types = new HashMap<>();
-            Set<String> labelNames = new HashSet<>();
-            for (JsonNode family : JSON.readTree(out)) {
-                String familyName = family.get("name").asText();
-                assertTrue(familyName.startsWith(PREFIX), familyName);
-                types.put(familyName.substring(PREFIX.length()), family.get("type").asText());
-                for (JsonNode sample : family.get("samples")) {
-                    StringBuilder key = new StringBuilder(sample.get("name").asText().substring(PREFIX.length()));
-                    List<String> labels = new ArrayList<>();
-                    sample.get("labels").fields().forEachRemaining(label -> {
-                        labelNames.add(label.getKey());
-                        labels.add(label.getKey() + "=" + label.getValue().asText());
-                    });
-                    if (!labels.isEmpty()) {
-                        labels.sort(null);
-                        key.append('{').append(String.join(",", labels)).append('}');
-                    }
-                    samples.put(key.toString(), sample.get("value").asDouble());
+        String out = new String(parser.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(parser.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(parser.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, parser.exitValue(), "the Prometheus parser rejected the text:\n" + err + "\n" + text);
+        Map<String, Double> samples = new HashMap<>();
+        Map<String, String> types = new HashMap<>();
+        Set<String> labelNames = new HashSet<>();
+        for (JsonNode family : JSON.readTree(out)) {
+            String familyName = family.get("name").asText();
+            assertTrue(familyName.startsWith(PREFIX), familyName);
+            types.put(familyName.substring(PREFIX.length()), family.get("type").asText());
+            for (JsonNode sample : family.get("samples")) {
+                StringBuilder key = new StringBuilder(sample.get("name").asText().substring(PREFIX.length()));
+                List<String> labels = new ArrayList<>();
+                sample.get("labels").fields().forEachRemaining(label -> {
+                    labelNames.add(label.getKey());
+                    labels.add(label.getKey() + "=" + label.getValue().asText());
+                });
+                if (!labels.isEmpty()) {
+                    labels.sort(null);
+                    key.append('{').append(String.join(",", labels)).append('}');
                 }
-            }
-            return new Parsed(samples, types, labelNames);
-        } finally {
-            Files.delete(script);
-        }
-    }
-
-    /** Debian's python3 has the client as a package; a pyenv python3 earlier on PATH may not. */
-    static String pythonWithPrometheusClient() throws IOException, InterruptedException {
-        for (String candidate : List.of("/usr/bin/python3", "python3")) {
-            try {
-                Process probe = new ProcessBuilder(candidate, "-c", "import prometheus_client").start();
-                if (probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0) {
-                    return candidate;
-                }
-            } catch (IOException e) {
-                // not installed: try the next
+                samples.put(key.toString(), sample.get("value").asDouble());
             }
         }
-        throw new IllegalStateException("no python3 with prometheus_client: apt-get install python3-prometheus-client"
-                + " (.ci/run does)");
+        return new Parsed(samples, types, labelNames);
     }
 
     @Test
