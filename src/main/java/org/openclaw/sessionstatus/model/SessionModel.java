@@ -3,23 +3,55 @@ package org.openclaw.sessionstatus.model;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The session table. Not thread-safe by design: only the {@link ModelLoop}'s writer thread touches it; everyone
  * else sees the immutable {@link Snapshot}s it produces. Evaluation is a function of the table and {@code now},
  * so a replay can drive it with any clock.
+ *
+ * <p>Incremental: each session's verdict is kept with the instant it next changes by the clock alone. An evaluation
+ * re-classifies only the sessions whose evidence changed and those whose verdict expired, and keeps the totals as
+ * running sums, so one change costs the same at 100 sessions as at 100 000.
  */
 public final class SessionModel {
 
-    /** A session as evidence plus what its key says, worked out once per change rather than per evaluation. */
-    private record Tracked(SessionEvidence evidence, String displayKey, String agent, Kind kind) {
-    }
-
     /** What the model says at one instant, and until when that holds without new evidence. */
     public record Evaluation(boolean ready, StatusView status, BusyView busy, SourceHealth health, long nextChangeAtMs) {
+    }
+
+    /** A session: its evidence, what its key says (worked out once per change), and its current verdict. */
+    private static final class Session {
+        final SessionEvidence evidence;
+        final String displayKey;
+        final String agent;
+        final Kind kind;
+        Classifier.Verdict verdict;
+        boolean listed;
+        long dueAt = Long.MAX_VALUE;
+        boolean removed;
+
+        Session(SessionEvidence evidence, String displayKey, String agent, Kind kind) {
+            this.evidence = evidence;
+            this.displayKey = displayKey;
+            this.agent = agent;
+            this.kind = kind;
+        }
+
+        boolean running() {
+            return verdict.state() == Classifier.State.RUNNING;
+        }
+    }
+
+    /** A session's verdict must be worked out again at this instant. Stale entries are skipped when they surface. */
+    private record Due(long at, Session session) {
     }
 
     private static final Comparator<StatusView.Detail> NEWEST_FIRST =
@@ -27,7 +59,22 @@ public final class SessionModel {
 
     private final Policy policy;
     private final Classifier classifier;
-    private final Map<String, Map<String, Tracked>> partitions = new HashMap<>();
+    private final Map<String, Map<String, Session>> partitions = new HashMap<>();
+    private final Set<Session> unclassified = new LinkedHashSet<>();
+    private final PriorityQueue<Due> due = new PriorityQueue<>(Comparator.comparingLong(Due::at));
+    private final Set<Session> listed = new HashSet<>();
+    /** Last-activity instants of all classified sessions, with counts: the newest is the snapshot's lastObservedAt. */
+    private final TreeMap<Long, Integer> activity = new TreeMap<>();
+    private int total;
+    private int running;
+    private int stale;
+    private int completedRecently;
+    private int failures;
+    private int agentRuns;
+    private int toolCalls;
+    private int subagentRuns;
+    private int cronRuns;
+    private int recentActivity;
     private SourceHealth health = SourceHealth.STARTING;
     private int maxConcurrent;
 
@@ -38,25 +85,45 @@ public final class SessionModel {
     }
 
     public void apply(PartitionUpdate update) {
-        Map<String, Tracked> sessions = partitions.computeIfAbsent(update.partition(), p -> new HashMap<>());
+        Map<String, Session> sessions = partitions.computeIfAbsent(update.partition(), p -> new HashMap<>());
         if (update.replaceAll()) {
+            sessions.values().forEach(this::forget);
             sessions.clear();
         }
-        update.removedKeys().forEach(sessions::remove);
+        for (String key : update.removedKeys()) {
+            Session removed = sessions.remove(key);
+            if (removed != null) {
+                forget(removed);
+            }
+        }
         for (SessionEvidence evidence : update.upserts()) {
-            sessions.put(evidence.key(), track(evidence));
+            Session previous = sessions.put(evidence.key(), track(evidence));
+            if (previous != null) {
+                forget(previous);
+            }
         }
         if (sessions.isEmpty()) {
             partitions.remove(update.partition());
         }
     }
 
-    private Tracked track(SessionEvidence evidence) {
+    private Session track(SessionEvidence evidence) {
         String key = evidence.key();
         // A transcript without a store entry is kind "other" whatever its name (SPEC §2).
         Kind kind = evidence.store() == null ? Kind.OTHER : SessionKeys.kind(key, evidence.chatType());
-        return new Tracked(evidence, policy.redactKeys() ? SessionKeys.redact(key) : key,
+        Session session = new Session(evidence, policy.redactKeys() ? SessionKeys.redact(key) : key,
                 SessionKeys.agent(key, evidence.agentId()), kind);
+        total++;
+        unclassified.add(session);
+        return session;
+    }
+
+    private void forget(Session session) {
+        total--;
+        session.removed = true;
+        if (!unclassified.remove(session)) {
+            count(session, -1);
+        }
     }
 
     public void health(SourceHealth health) {
@@ -68,51 +135,75 @@ public final class SessionModel {
     }
 
     public Evaluation evaluate(long now) {
-        int running = 0;
-        int total = 0;
-        int stale = 0;
-        int completedRecently = 0;
-        int failures = 0;
-        boolean agentRuns = false;
-        boolean toolCalls = false;
-        boolean subagentRuns = false;
-        boolean cronRuns = false;
-        boolean recentActivity = false;
-        long lastObserved = 0;
-        long nextChangeAt = Long.MAX_VALUE;
-        List<StatusView.Detail> details = new ArrayList<>();
-        for (Map<String, Tracked> sessions : partitions.values()) {
-            for (Tracked session : sessions.values()) {
-                Classifier.Verdict verdict = classifier.classify(session.evidence(), now);
-                total++;
-                boolean isRunning = verdict.state() == Classifier.State.RUNNING;
-                if (isRunning) {
-                    running++;
-                    toolCalls |= verdict.toolCall();
-                    recentActivity |= verdict.recentOnly();
-                    if (!verdict.recentOnly()) {
-                        subagentRuns |= session.kind() == Kind.SUBAGENT;
-                        cronRuns |= session.kind() == Kind.CRON;
-                        agentRuns |= session.kind() != Kind.SUBAGENT && session.kind() != Kind.CRON;
-                    }
-                }
-                stale += verdict.state() == Classifier.State.STALE ? 1 : 0;
-                completedRecently += verdict.completedRecently() ? 1 : 0;
-                failures += verdict.failedRecently() ? 1 : 0;
-                lastObserved = Math.max(lastObserved, verdict.updatedAtMs());
-                nextChangeAt = Math.min(nextChangeAt, verdict.nextChangeAtMs());
-                boolean recent = verdict.updatedAtMs() > 0 && now - verdict.updatedAtMs() < policy.detailsWindowMs();
-                if (isRunning || recent) {
-                    details.add(new StatusView.Detail(session.displayKey(), isRunning ? "running" : "idle",
-                            session.agent(), session.kind().jsonName(), verdict.updatedAtMs()));
-                }
+        for (Session session : unclassified) {
+            classify(session, now);
+        }
+        unclassified.clear();
+        while (!due.isEmpty() && due.peek().at() <= now) {
+            Due next = due.poll();
+            if (!next.session().removed && next.session().dueAt == next.at()) {
+                count(next.session(), -1);
+                classify(next.session(), now);
             }
+        }
+        while (!due.isEmpty() && (due.peek().session().removed || due.peek().session().dueAt != due.peek().at())) {
+            due.poll();
+        }
+        List<StatusView.Detail> details = new ArrayList<>(listed.size());
+        for (Session session : listed) {
+            details.add(new StatusView.Detail(session.displayKey, session.running() ? "running" : "idle",
+                    session.agent, session.kind.jsonName(), session.verdict.updatedAtMs()));
         }
         details.sort(NEWEST_FIRST);
         StatusView status = new StatusView(running, total - running, total, maxConcurrent,
                 Math.max(0, maxConcurrent - running), details);
+        long lastObserved = activity.isEmpty() ? 0 : activity.lastKey();
         BusyView busy = DecisionTable.decide(new DecisionTable.Tally(running, stale, completedRecently, failures,
-                agentRuns, toolCalls, subagentRuns, cronRuns, recentActivity, lastObserved), health, policy);
-        return new Evaluation(health.scanned(), status, busy, health, nextChangeAt);
+                agentRuns > 0, toolCalls > 0, subagentRuns > 0, cronRuns > 0, recentActivity > 0, lastObserved),
+                health, policy);
+        return new Evaluation(health.scanned(), status, busy, health, due.isEmpty() ? Long.MAX_VALUE : due.peek().at());
+    }
+
+    /** Works out the session's verdict at {@code now}, counts it, and schedules the next instant it changes. */
+    private void classify(Session session, long now) {
+        Classifier.Verdict verdict = classifier.classify(session.evidence, now);
+        session.verdict = verdict;
+        boolean recent = verdict.updatedAtMs() > 0 && now - verdict.updatedAtMs() < policy.detailsWindowMs();
+        session.listed = session.running() || recent;
+        count(session, +1);
+        // Leaving the details window is a change too; a running session's own verdict says when it stops.
+        long leavesDetails = recent && !session.running() ? verdict.updatedAtMs() + policy.detailsWindowMs() : Long.MAX_VALUE;
+        session.dueAt = Math.min(verdict.nextChangeAtMs(), leavesDetails);
+        if (session.dueAt != Long.MAX_VALUE) {
+            due.add(new Due(session.dueAt, session));
+        }
+    }
+
+    /** Adds ({@code +1}) or takes back ({@code -1}) a classified session's part in the totals. */
+    private void count(Session session, int sign) {
+        Classifier.Verdict verdict = session.verdict;
+        if (session.running()) {
+            running += sign;
+            toolCalls += verdict.toolCall() ? sign : 0;
+            recentActivity += verdict.recentOnly() ? sign : 0;
+            if (!verdict.recentOnly()) {
+                subagentRuns += session.kind == Kind.SUBAGENT ? sign : 0;
+                cronRuns += session.kind == Kind.CRON ? sign : 0;
+                agentRuns += session.kind != Kind.SUBAGENT && session.kind != Kind.CRON ? sign : 0;
+            }
+        }
+        stale += verdict.state() == Classifier.State.STALE ? sign : 0;
+        completedRecently += verdict.completedRecently() ? sign : 0;
+        failures += verdict.failedRecently() ? sign : 0;
+        if (verdict.updatedAtMs() > 0) {
+            activity.merge(verdict.updatedAtMs(), sign, (a, b) -> a + b == 0 ? null : a + b);
+        }
+        if (session.listed) {
+            if (sign > 0) {
+                listed.add(session);
+            } else {
+                listed.remove(session);
+            }
+        }
     }
 }
