@@ -19,8 +19,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 export PATH="$PATH:/usr/sbin"
 
-[ -f target/openclaw-session-status.jar ] || mvn -q -B -ntp -Dstyle.color=never -DskipTests package >&2
+# The jar, rebuilt when any source is newer: the figures must be of the code in this checkout.
+if [ ! -f target/openclaw-session-status.jar ] || [ -n "$(find src/main pom.xml -newer target/openclaw-session-status.jar -print -quit)" ]; then
+  mvn -q -B -ntp -Dstyle.color=never -DskipTests package >&2
+fi
 rm -rf target/bench-classes
 javac -d target/bench-classes -cp target/openclaw-session-status.jar bench/src/bench/*.java
 exec java -Xmx2g -cp target/bench-classes:target/openclaw-session-status.jar bench.Bench \
-  target/openclaw-session-status.jar src/test/fixtures target/bench target/bench-classes
+  bin/openclaw-session-status src/test/fixtures target/bench target/bench-classes

@@ -26,18 +26,18 @@ import java.util.stream.Stream;
  * Runs the real daemon as a separate process on synthetic state dirs and prints the figures as Markdown, each beside
  * the scan-per-request baseline (and, for requests, nginx serving a static file). Figures, not assertions.
  *
- * <p>Usage: {@code Bench <jar> <fixtures dir> <work dir> <bench classes dir>}; {@code BENCH_CHANGES} (default 1000)
+ * <p>Usage: {@code Bench <launcher> <fixtures dir> <work dir> <bench classes dir>}; {@code BENCH_CHANGES} (default 1000)
  * sets the changes per latency row.
  */
 public final class Bench {
     static final Pattern PORT = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
     static final Pattern RUNNING = Pattern.compile("\"running\":(\\d+)");
-    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xss512k", "-Xmx512m",
-            "-Dsun.net.httpserver.nodelay=true");
+    static final Pattern LAUNCHER_DEFAULTS = Pattern.compile("\\$\\{JAVA_OPTS:-([^}]*)}");
     static final String STATUS = "/plugins/session-status/status";
     static final long CHANGE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    private final Path jar;
+    private final Path launcher;
+    private final List<String> jvmFlags;
     private final Path work;
     private final Path classes;
     private final int changes;
@@ -47,8 +47,14 @@ public final class Bench {
     private final Report report = new Report();
     private final long started = System.nanoTime();
 
-    private Bench(Path jar, Path fixtures, Path work, Path classes, int changes) throws IOException {
-        this.jar = jar;
+    private Bench(Path launcher, Path fixtures, Path work, Path classes, int changes) throws IOException {
+        this.launcher = launcher;
+        // The baseline runs with the JVM options the launcher gives the daemon, so only the design differs.
+        Matcher defaults = LAUNCHER_DEFAULTS.matcher(Files.readString(launcher));
+        if (!defaults.find()) {
+            throw new IllegalStateException("no ${JAVA_OPTS:-…} defaults in " + launcher);
+        }
+        this.jvmFlags = List.of(defaults.group(1).strip().split("\\s+"));
         this.work = work;
         this.classes = classes;
         this.changes = changes;
@@ -65,7 +71,7 @@ public final class Bench {
     private void run() throws Exception {
         Files.createDirectories(work);
         Files.writeString(work.resolve("empty-config.json"), "{}");
-        report.machine();
+        report.machine(jvmFlags);
         requestsOnly(10);
         for (int sessions : new int[] {100, 10_000, 100_000}) {
             size(sessions);
@@ -146,30 +152,27 @@ public final class Bench {
 
     // --- processes
 
+    /** The daemon as users run it: the launcher, its JVM options, one flag changed (below). */
     private Child daemon(Path state) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(JVM_FLAGS);
         // mtime evidence off: a change then flips running → idle at once instead of 30 s later, so each change is
         // visible on its own. What is timed — event → read → evaluate → publish — is the same for every kind.
-        command.addAll(List.of("-jar", jar.toString(), "serve", "--config", work.resolve("empty-config.json").toString(),
-                "--state-dir", state.toString(), "--http-port", "0", "--running-evidence", "lock,store,transcript"));
+        List<String> command = List.of(launcher.toString(), "serve", "--config",
+                work.resolve("empty-config.json").toString(), "--state-dir", state.toString(), "--http-port", "0",
+                "--running-evidence", "lock,store,transcript");
         return new Child(command, Map.of("OPENCLAW_SESSION_STATUS_HTTP_SECRET", secret, "HOME", work.toString()));
     }
 
     private Child baseline(Path state) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(JVM_FLAGS);
-        command.addAll(List.of("-cp", classes.toString(), "bench.BaselineServer", state.toString(), secret));
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-Dsun.net.httpserver.nodelay=true", "-cp", classes.toString(), "bench.BaselineServer",
+                state.toString(), secret));
         return new Child(command, Map.of());
     }
 
     private URI baselineUri(Child baseline) throws InterruptedException {
         Child.Line line = baseline.awaitLine("port ", 60_000);
         return URI.create("http://127.0.0.1:" + line.text().substring(5).strip() + STATUS);
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     // --- measurements
@@ -267,7 +270,7 @@ public final class Bench {
     private void appendVersusSize(Child daemon, URI status, Path sessionsDir) throws Exception {
         Path small = sessionsDir.resolve("size-1kb.jsonl");
         Path big = sessionsDir.resolve("size-1gb.jsonl");
-        generator.bigTranscript(small, 1);
+        generator.smallTranscript(small);
         long start = System.nanoTime();
         generator.bigTranscript(big, 1L << 30);
         log("  1 GB transcript written in %.1f s (%d bytes)", (System.nanoTime() - start) / 1e9, Files.size(big));
@@ -277,9 +280,10 @@ public final class Bench {
             Thread.sleep(10);
         }
         for (Path transcript : List.of(small, big)) {
+            long size = Files.size(transcript);
             Stats[] stats = measure(daemon, status, new Changes.Append(transcript, generator.toolUseLine(),
                     generator.finishedLine()));
-            report.appendBySize(transcript == small ? "1 KB" : "1 GB", Files.size(transcript), stats);
+            report.appendBySize(transcript == small ? "1 KB" : "1 GB", size, stats);
         }
         Files.delete(big);
         Files.delete(small);

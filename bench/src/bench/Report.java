@@ -31,7 +31,7 @@ final class Report {
     private long idleDaemonMs = -1;
     private long idleBaselineMs = -1;
 
-    void machine() throws IOException {
+    void machine(List<String> jvmFlags) throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
         long memKb = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
@@ -40,7 +40,7 @@ final class Report {
                 .findFirst().map(l -> l.substring(13, l.length() - 1)).orElse("?");
         machine = String.format(Locale.ROOT, "%d cores (%s), %.0f GiB RAM, %s, Java %s; daemon and baseline run with %s",
                 Runtime.getRuntime().availableProcessors(), cpu, memKb / 1048576.0, os,
-                System.getProperty("java.version"), String.join(" ", Bench.JVM_FLAGS));
+                System.getProperty("java.version"), String.join(" ", jvmFlags));
     }
 
     void latency(int sessions, String change, Stats[] logAndRoute) {
@@ -105,7 +105,8 @@ final class Report {
         coldStarts.forEach((sessions, figures) -> out.append(String.format(Locale.ROOT, "| %,d | %s ms | %s ms |%n",
                 sessions, Stats.ms(figures[0]), Stats.ms(figures[1]))));
 
-        out.append("\n**Memory** — heap in use after a full GC (jcmd) and RSS, `-Xmx512m`, after the runs above.\n\n");
+        out.append("\n**Memory** — heap in use after a full GC (jcmd) and RSS, after the runs above (JVM options as "
+                + "above: `-Xmx512m`).\n\n");
         out.append("| sessions | daemon: heap after GC | daemon: RSS | baseline: heap after GC | baseline: RSS |\n");
         out.append("| ---: | --- | --- | --- | --- |\n");
         memory.forEach((sessions, processes) -> {

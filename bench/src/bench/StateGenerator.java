@@ -126,6 +126,12 @@ final class StateGenerator {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(store);
     }
 
+    /** A transcript of about 1 KB: the recorded header line and one finished reply. */
+    void smallTranscript(Path file) throws IOException {
+        String header = new String(transcript, StandardCharsets.UTF_8).split("\n")[0] + "\n";
+        Files.write(file, (header + new String(finishedLine(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** A transcript of {@code bytes} realistic lines (the recorded transcript over and over), ending finished. */
     void bigTranscript(Path file, long bytes) throws IOException {
         String[] lines = new String(transcript, StandardCharsets.UTF_8).strip().split("\n");
