@@ -72,82 +72,69 @@ public final class Bench {
         Files.createDirectories(work);
         Files.writeString(work.resolve("empty-config.json"), "{}");
         report.machine(jvmFlags);
-        requestsOnly(10);
-        for (int sessions : new int[] {100, 10_000, 100_000}) {
-            size(sessions);
+        for (int sessions : new int[] {10, 100, 10_000, 100_000}) {
+            size(sessions, sessions >= 100, sessions != 100);
         }
         log("done in %.0f s", seconds());
         System.out.println(report.markdown(changes));
         Files.writeString(work.resolve("results.md"), report.markdown(changes));
     }
 
-    /** All figures at one size: the daemon first, then the baseline on the same files. */
-    private void size(int sessions) throws Exception {
+    /**
+     * The figures at one size: the daemon first, then the baseline on the same files.
+     *
+     * @param changes change latency, cold start and memory (at 100, 10 000, 100 000 sessions)
+     * @param requests request cost (at 10, 10 000, 100 000 sessions)
+     */
+    private void size(int sessions, boolean changes, boolean requests) throws Exception {
         Path state = generate(sessions);
         Path sessionsDir = state.resolve("agents").resolve(StateGenerator.agentId(0)).resolve("sessions");
         Path toggler = sessionsDir.resolve(StateGenerator.sessionId(0, 0) + ".jsonl");
         int inFirstAgent = Math.min(sessions, StateGenerator.SESSIONS_PER_AGENT);
-
+        byte[] daemonBody;
         long spawn = System.nanoTime();
         try (Child daemon = daemon(state)) {
             int port = daemon.awaitStderr(PORT, 120_000);
             Child.Line ready = daemon.awaitLine("\"event\":\"startup\"", 600_000);
             double coldStart = (ready.nanos() - spawn) / 1e6;
-            report.coldStart(sessions, coldStart, findMillis(state));
             log("%,d sessions: ready in %.0f ms", sessions, coldStart);
-
             URI status = URI.create("http://127.0.0.1:" + port + STATUS);
-            report.latency(sessions, "append to a transcript",
-                    measure(daemon, status, new Changes.Append(toggler, generator.toolUseLine(), generator.finishedLine())));
-            report.latency(sessions, "lock file created / deleted", measure(daemon, status, new Changes.Lock(toggler)));
-            report.latency(sessions, "`sessions.json` renamed over (" + inFirstAgent + " entries, "
-                    + Files.size(sessionsDir.resolve("sessions.json")) / 1_000_000 + " MB)",
-                    measure(daemon, status, new Changes.StoreRename(generator, sessionsDir, 0, inFirstAgent)));
+            if (changes) {
+                report.coldStart(sessions, coldStart, findMillis(state));
+                report.latency(sessions, "append to a transcript", measure(daemon, status,
+                        new Changes.Append(toggler, generator.toolUseLine(), generator.finishedLine())));
+                report.latency(sessions, "lock file created / deleted", measure(daemon, status, new Changes.Lock(toggler)));
+                report.latency(sessions, "`sessions.json` renamed over (" + inFirstAgent + " entries, "
+                        + Files.size(sessionsDir.resolve("sessions.json")) / 1_000_000 + " MB)",
+                        measure(daemon, status, new Changes.StoreRename(generator, sessionsDir, 0, inFirstAgent)));
+                report.memory(sessions, "daemon", daemon.heapAfterGcKb(), daemon.rssKb());
+            }
             if (sessions == 100) {
                 appendVersusSize(daemon, status, sessionsDir);
             }
-            if (sessions != 100) {
+            if (requests) {
                 report.requests(sessions, "daemon", wrk(status));
             }
-            report.memory(sessions, "daemon", daemon.heapAfterGcKb(), daemon.rssKb());
             if (sessions == 100_000) {
                 idle(daemon, state);
             }
-            byte[] body = get(status).getBytes(StandardCharsets.UTF_8);
-            daemon.close();
-            baselineFigures(sessions, state, sessionsDir, body);
+            daemonBody = get(status).getBytes(StandardCharsets.UTF_8);
         }
-        deleteTree(state);
-    }
-
-    private void requestsOnly(int sessions) throws Exception {
-        Path state = generate(sessions);
-        try (Child daemon = daemon(state)) {
-            int port = daemon.awaitStderr(PORT, 120_000);
-            daemon.awaitLine("\"event\":\"startup\"", 600_000);
-            URI status = URI.create("http://127.0.0.1:" + port + STATUS);
-            report.requests(sessions, "daemon", wrk(status));
-            byte[] body = get(status).getBytes(StandardCharsets.UTF_8);
-            daemon.close();
-            try (Child baseline = baseline(state)) {
-                report.requests(sessions, "baseline", wrk(baselineUri(baseline)));
-            }
-            report.requests(sessions, "nginx", nginx(body));
-        }
-        deleteTree(state);
-    }
-
-    private void baselineFigures(int sessions, Path state, Path sessionsDir, byte[] daemonBody) throws Exception {
         try (Child baseline = baseline(state)) {
             URI uri = baselineUri(baseline);
-            report.baselineLatency(sessions, baselineAppend(uri, sessionsDir, Math.min(sessions - 1,
-                    sessions >= 100_000 ? 50 : 200)));
-            report.requests(sessions, "baseline", wrk(uri));
-            report.memory(sessions, "baseline", baseline.heapAfterGcKb(), baseline.rssKb());
+            if (changes) {
+                report.baselineLatency(sessions, baselineAppend(uri, sessionsDir, Math.min(sessions - 1,
+                        sessions >= 100_000 ? 50 : 200)));
+                report.memory(sessions, "baseline", baseline.heapAfterGcKb(), baseline.rssKb());
+            }
+            if (requests) {
+                report.requests(sessions, "baseline", wrk(uri));
+            }
         }
-        if (sessions != 100) {
+        if (requests) {
             report.requests(sessions, "nginx", nginx(daemonBody));
         }
+        deleteTree(state);
     }
 
     // --- processes
