@@ -1,6 +1,5 @@
 package bench;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,11 +30,5 @@ record Stats(int count, double p50, double p99, double max, int missed) {
 
     static String ms(double value) {
         return value >= 100 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
-    }
-
-    static double median(double... values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

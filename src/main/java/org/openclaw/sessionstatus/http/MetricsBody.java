@@ -4,9 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import org.openclaw.sessionstatus.model.Snapshot;
 
-/** {@code /metrics}: the process's {@code build_info}, then the snapshot's prepared figures. */
+/**
+ * {@code /metrics}: the process's {@code build_info}, then the snapshot's prepared figures. Joined once per
+ * revision, so a scrape copies bytes like every other route.
+ */
 final class MetricsBody implements Function<Snapshot, byte[]> {
+    /** The body of one revision. Replaced whole, so a reader sees a matching pair or the previous one. */
+    private record Joined(Snapshot snapshot, byte[] body) {
+    }
+
     private final byte[] buildInfo;
+    private volatile Joined last = new Joined(null, new byte[0]);
 
     MetricsBody(String version) {
         String escaped = version.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
@@ -17,10 +25,15 @@ final class MetricsBody implements Function<Snapshot, byte[]> {
 
     @Override
     public byte[] apply(Snapshot snapshot) {
-        byte[] figures = snapshot.metricsText();
-        byte[] body = new byte[buildInfo.length + figures.length];
-        System.arraycopy(buildInfo, 0, body, 0, buildInfo.length);
-        System.arraycopy(figures, 0, body, buildInfo.length, figures.length);
-        return body;
+        Joined joined = last;
+        if (joined.snapshot() != snapshot) {
+            byte[] figures = snapshot.metricsText();
+            byte[] body = new byte[buildInfo.length + figures.length];
+            System.arraycopy(buildInfo, 0, body, 0, buildInfo.length);
+            System.arraycopy(figures, 0, body, buildInfo.length, figures.length);
+            joined = new Joined(snapshot, body);
+            last = joined;
+        }
+        return joined.body();
     }
 }
