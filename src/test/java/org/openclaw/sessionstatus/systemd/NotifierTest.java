@@ -151,6 +151,9 @@ class NotifierTest {
     void withoutNotifySocketThereIsNoNotifierAndAPingForAnotherPidIsNotOurs() {
         assertTrue(Notifier.fromEnvironment(Map.of(), () -> true).isEmpty());
         assertTrue(Notifier.fromEnvironment(Map.of("NOTIFY_SOCKET", ""), () -> true).isEmpty());
+        // Not a path systemd would give: warned about and ignored, the daemon runs on.
+        assertTrue(Notifier.fromEnvironment(Map.of("NOTIFY_SOCKET", "relative/notify.sock"), () -> true).isEmpty());
+        assertEquals(0, Notifier.watchdogUsec(Map.of("WATCHDOG_USEC", "soon")));
         assertEquals(0, Notifier.watchdogUsec(Map.of("WATCHDOG_USEC", "30000000", "WATCHDOG_PID", "1")));
         assertEquals(30_000_000, Notifier.watchdogUsec(Map.of("WATCHDOG_USEC", "30000000",
                 "WATCHDOG_PID", Long.toString(ProcessHandle.current().pid()))));
