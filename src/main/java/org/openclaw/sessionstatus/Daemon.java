@@ -11,63 +11,66 @@ import java.util.function.BooleanSupplier;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.MaxConcurrent;
 import org.openclaw.sessionstatus.config.Secret;
+import org.openclaw.sessionstatus.config.Setting;
 import org.openclaw.sessionstatus.config.StateDirs;
 import org.openclaw.sessionstatus.http.StatusServer;
 import org.openclaw.sessionstatus.logstream.LogStream;
-import org.openclaw.sessionstatus.model.ModelLoop;
-import org.openclaw.sessionstatus.model.Policy;
-import org.openclaw.sessionstatus.model.Snapshot;
-import org.openclaw.sessionstatus.source.FileSource;
+import org.openclaw.sessionstatus.model.ModelSettings;
+import org.openclaw.sessionstatus.snapshot.ModelLoop;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.systemd.Notifier;
 
-/** Wires source → model → surfaces from a {@link Config}. The only place that knows all of them. */
+/** Wires sources → model → snapshots → surfaces from a {@link Config}. The only place that knows all of them. */
 public final class Daemon implements AutoCloseable {
     private final ModelLoop model;
-    private final FileSource source;
+    private final Sources sources;
     private final StatusServer server;
     private final LogStream logStream;
     private final Optional<Notifier> systemd;
 
-    private Daemon(ModelLoop model, FileSource source, StatusServer server, LogStream logStream,
+    private Daemon(ModelLoop model, Sources sources, StatusServer server, LogStream logStream,
             Optional<Notifier> systemd) {
         this.model = model;
-        this.source = source;
+        this.sources = sources;
         this.server = server;
         this.logStream = logStream;
         this.systemd = systemd;
     }
 
     /**
-     * Binds the HTTP port first (it answers 503 until the first scan is done), then starts the model and the source.
+     * Binds the HTTP port first (it answers 503 until the first scan is done), then starts the model and the sources.
      *
      * @throws IOException when the port cannot be bound
      */
     public static Daemon start(Config config, Optional<Secret> secret, Map<String, String> env, Clock clock,
             LogStream logStream) throws IOException {
-        ModelLoop model = new ModelLoop(policy(config), clock);
+        ModelLoop model = new ModelLoop(modelSettings(config), clock);
         model.addListener(logStream);
-        FileSource source = new FileSource(sourceSettings(config, env), model, clock);
-        BooleanSupplier healthy = () -> model.healthy() && source.healthy();
+        Sources sources = Sources.open(sourceSettings(config, env), model, clock);
+        model.onRescanNeeded(() -> sources.requestRescan("the model started over after a failure"));
+        BooleanSupplier healthy = () -> model.healthy() && sources.healthy();
         Optional<Notifier> systemd = Notifier.fromEnvironment(env, healthy);
         systemd.ifPresent(model::addListener);
         StatusServer server;
         try {
-            server = new StatusServer(new InetSocketAddress(config.http().host(), config.http().port()), secret,
-                    model::current, healthy, Build.version());
+            server = new StatusServer(new InetSocketAddress(config.get(Setting.HTTP_HOST), config.get(Setting.HTTP_PORT)),
+                    secret, model::current, healthy, Build.version());
         } catch (IOException e) {
             systemd.ifPresent(Notifier::close);
+            sources.close();
             throw e;
         }
         model.start();
-        source.start();
-        return new Daemon(model, source, server, logStream, systemd);
+        sources.start();
+        return new Daemon(model, sources, server, logStream, systemd);
     }
 
     /** One scan, no watching, no port: for the {@code status} and {@code snapshot} commands. */
     public static Snapshot scanOnce(Config config, Map<String, String> env, Clock clock) throws InterruptedException {
-        try (ModelLoop model = new ModelLoop(policy(config), clock)) {
+        try (ModelLoop model = new ModelLoop(modelSettings(config), clock);
+                Sources sources = Sources.open(sourceSettings(config, env), model, clock)) {
             model.start();
-            new FileSource(sourceSettings(config, env), model, clock).scanOnce();
+            sources.scanOnce();
             return model.await(Snapshot::ready, Duration.ofSeconds(30));
         }
     }
@@ -81,25 +84,23 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Path stateDir(Config config, Map<String, String> env) {
-        return StateDirs.resolve(config.stateDir(), env);
+        return StateDirs.resolve(config.find(Setting.STATE_DIR), env);
     }
 
-    static Policy policy(Config config) {
-        return new Policy(config.runningEvidence(), config.runningWindowMs(), config.detailsWindowMs(),
-                config.activityTtlMs(), config.cautiousLeaseMs(), config.activeLeaseMs(), config.idleGraceMs(),
-                config.logIntervalMs(), config.maxConcurrent().fixed().orElse(MaxConcurrent.FALLBACK),
-                config.redactKeys());
+    static ModelSettings modelSettings(Config config) {
+        return new ModelSettings(config.get(Setting.RUNNING_EVIDENCE), config.get(Setting.RUNNING_WINDOW_MS),
+                config.get(Setting.DETAILS_WINDOW_MS), config.get(Setting.ACTIVITY_TTL_MS),
+                config.get(Setting.CAUTIOUS_LEASE_MS), config.get(Setting.ACTIVE_LEASE_MS),
+                config.get(Setting.IDLE_GRACE_MS), config.get(Setting.LOG_INTERVAL_MS),
+                config.get(Setting.MAX_CONCURRENT).fixed().orElse(MaxConcurrent.FALLBACK), config.get(Setting.REDACT_KEYS));
     }
 
-    static FileSource.Settings sourceSettings(Config config, Map<String, String> env) {
+    static Sources.Settings sourceSettings(Config config, Map<String, String> env) {
         Path stateDir = stateDir(config, env);
-        Optional<Path> gatewayConfig = Optional.empty();
-        if (config.maxConcurrent().isAuto()) {
-            String configured = env.get("OPENCLAW_CONFIG_PATH");
-            gatewayConfig = Optional.of(configured != null && !configured.isBlank() ? Path.of(configured)
-                    : stateDir.resolve("openclaw.json"));
-        }
-        return new FileSource.Settings(stateDir, config.sessionDirs(), config.lockPidCheck(), gatewayConfig);
+        Optional<Path> gatewayConfig = config.get(Setting.MAX_CONCURRENT).isAuto()
+                ? Optional.of(StateDirs.gatewayConfig(stateDir, env)) : Optional.empty();
+        return new Sources.Settings(stateDir, config.get(Setting.SESSION_DIRS), config.get(Setting.LOCK_PID_CHECK),
+                gatewayConfig);
     }
 
     /** Tells systemd it is stopping, stops serving and watching, then writes the log stream's {@code shutdown} line. */
@@ -107,7 +108,7 @@ public final class Daemon implements AutoCloseable {
     public void close() {
         systemd.ifPresent(Notifier::close);
         server.close();
-        source.close();
+        sources.close();
         model.close();
         logStream.shutdown(model.current());
     }

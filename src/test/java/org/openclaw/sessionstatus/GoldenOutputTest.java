@@ -1,5 +1,6 @@
 package org.openclaw.sessionstatus;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.openclaw.sessionstatus.cli.Cli;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.ConfigLoader;
-import org.openclaw.sessionstatus.model.Snapshot;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.testing.Fixtures;
 import picocli.CommandLine;
 
@@ -43,15 +44,19 @@ class GoldenOutputTest {
         Fixtures.touchAll(state, NOW.minus(Duration.ofSeconds(ageSeconds)));
         String name = fixture + "-" + ageSeconds;
         Map<String, String> env = Map.of("HOME", tmp.toString(), "OPENCLAW_SESSION_STATUS_CONFIG", emptyConfig());
-        assertGolden(name + ".status.json", run(env, "status", "--state-dir", state.toString()));
-        assertGolden(name + ".snapshot.json", run(env, "snapshot", "--state-dir", state.toString()));
-        assertGolden(name + ".check.json", run(env, "check", "--state-dir", "/srv/openclaw")
-                .replace(tmp.toString(), "$HOME"));
+        String status = run(env, "status", "--state-dir", state.toString());
+        String busy = run(env, "snapshot", "--state-dir", state.toString());
+        String check = run(env, "check", "--state-dir", "/srv/openclaw").replace(tmp.toString(), "$HOME");
         Snapshot snapshot = scanOnce(env, state);
-        assertGolden(name + ".lease.json", new String(snapshot.leaseJson(), StandardCharsets.UTF_8));
+        String lease = new String(snapshot.leaseJson(), StandardCharsets.UTF_8);
         // The revision counts publications, which depend on how the scan's deliveries were batched.
-        assertGolden(name + ".metrics.txt", new String(snapshot.metricsText(), StandardCharsets.UTF_8)
-                .replaceAll("(?m)^(openclaw_session_status_snapshot_revision) \\d+$", "$1 N"));
+        String metrics = new String(snapshot.metricsText(), StandardCharsets.UTF_8)
+                .replaceAll("(?m)^(openclaw_session_status_snapshot_revision) \\d+$", "$1 N");
+        assertAll(() -> assertGolden(name + ".status.json", status),
+                () -> assertGolden(name + ".snapshot.json", busy),
+                () -> assertGolden(name + ".check.json", check),
+                () -> assertGolden(name + ".lease.json", lease),
+                () -> assertGolden(name + ".metrics.txt", metrics));
     }
 
     static Snapshot scanOnce(Map<String, String> env, Path state) throws Exception {

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openclaw.sessionstatus.Build;
 import org.openclaw.sessionstatus.config.ConfigException;
-import org.openclaw.sessionstatus.model.Snapshot;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +37,8 @@ public final class Cli implements Runnable {
         CommandLine cli = new CommandLine(new Cli());
         Map<String, ConfiguredCommand> commands = new LinkedHashMap<>();
         commands.put("serve", new ServeCommand(env, clock));
-        commands.put("status", new ScanCommand(env, clock, Snapshot::statusJson));
-        commands.put("snapshot", new ScanCommand(env, clock, Snapshot::busyJson));
+        commands.put("status", new ScanCommand(env, clock, Snapshot::statusJson, s -> s.statusCode() == 200));
+        commands.put("snapshot", new ScanCommand(env, clock, Snapshot::busyJson, s -> true));
         commands.put("check", new CheckCommand(env));
         commands.forEach((name, command) -> {
             CommandLine sub = new CommandLine(command);

@@ -8,11 +8,13 @@ import org.openclaw.sessionstatus.Build;
 import org.openclaw.sessionstatus.Daemon;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.Secrets;
+import org.openclaw.sessionstatus.config.Setting;
 import org.openclaw.sessionstatus.logstream.LogStream;
 import org.tinylog.Logger;
 import picocli.CommandLine.Command;
 import sun.misc.Signal;
 
+/** {@code serve}: the daemon, until SIGTERM or SIGINT. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the daemon: watch the session files, serve HTTP, stream JSON on stdout.")
 final class ServeCommand extends ConfiguredCommand {
     private final Clock clock;
@@ -34,13 +36,14 @@ final class ServeCommand extends ConfiguredCommand {
         try {
             daemon = Daemon.start(config, secret.secret(), env, clock, LogStream.toStdout(clock));
         } catch (IOException e) {
-            spec.commandLine().getErr().println("openclaw-session-status: cannot listen on " + config.http().host() + ":"
-                    + config.http().port() + ": " + e.getMessage());
+            spec.commandLine().getErr().println("openclaw-session-status: cannot listen on "
+                    + config.get(Setting.HTTP_HOST) + ":" + config.get(Setting.HTTP_PORT) + ": " + e.getMessage());
             return 1;
         }
         try (daemon) {
             Logger.info("openclaw-session-status {} serving http://{}:{}/ for state dir {}; bearer secret from {}",
-                    Build.version(), config.http().host(), daemon.port(), Daemon.stateDir(config, env), secret.source());
+                    Build.version(), config.get(Setting.HTTP_HOST), daemon.port(), Daemon.stateDir(config, env),
+                    secret.source());
             stop.await();
             Logger.info("shutting down");
         }

@@ -10,14 +10,11 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import org.openclaw.sessionstatus.model.RunningEvidence;
 
 /**
  * Builds the {@link Config}: defaults, then the JSON file, then {@code OPENCLAW_SESSION_STATUS_*} environment
@@ -49,14 +46,14 @@ public final class ConfigLoader {
      * @param flags flag values by config key ({@code http.port} → {@code "8080"}), as typed on the command line
      */
     public Config load(Optional<Path> explicitFile, Map<String, String> flags) throws ConfigException {
-        Map<Setting, Object> values = new EnumMap<>(Setting.class);
+        Map<Setting<?>, Object> values = new HashMap<>();
         Optional<Path> file = configFile(explicitFile);
         if (file.isPresent()) {
             readFile(file.get(), values);
         }
         readEnvironment(values);
         for (Map.Entry<String, String> flag : new TreeMap<>(flags).entrySet()) {
-            Setting setting = byKey(flag.getKey())
+            Setting<?> setting = byKey(flag.getKey())
                     .filter(Setting::hasFlag)
                     .orElseThrow(() -> ConfigException.forKey(flag.getKey(), "unknown key"));
             values.put(setting, setting.type.fromText(setting.key, flag.getValue()));
@@ -75,7 +72,7 @@ public final class ConfigLoader {
         return Files.isRegularFile(defaultFile) ? Optional.of(defaultFile) : Optional.empty();
     }
 
-    private static void readFile(Path file, Map<Setting, Object> values) throws ConfigException {
+    private static void readFile(Path file, Map<Setting<?>, Object> values) throws ConfigException {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readString(file));
@@ -90,7 +87,7 @@ public final class ConfigLoader {
         if (root == null || !root.isObject()) {
             throw new ConfigException("config file " + file + ": must hold one JSON object");
         }
-        Map<Setting, String> spelledAs = new EnumMap<>(Setting.class);
+        Map<Setting<?>, String> spelledAs = new HashMap<>();
         flatten("", root, values, spelledAs);
     }
 
@@ -99,18 +96,18 @@ public final class ConfigLoader {
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
-    private static void flatten(String prefix, JsonNode object, Map<Setting, Object> values,
-            Map<Setting, String> spelledAs) throws ConfigException {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+    private static void flatten(String prefix, JsonNode object, Map<Setting<?>, Object> values,
+            Map<Setting<?>, String> spelledAs) throws ConfigException {
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = prefix + field.getKey();
             JsonNode node = field.getValue();
-            Optional<Setting> setting = byKey(key);
+            Optional<Setting<?>> setting = byKey(key);
             if (setting.isEmpty() && node.isObject() && isSection(key)) {
                 flatten(key + ".", node, values, spelledAs);
                 continue;
             }
-            Setting known = setting.orElseThrow(() -> ConfigException.forKey(key, "unknown key"));
+            Setting<?> known = setting.orElseThrow(() -> ConfigException.forKey(key, "unknown key"));
             String earlier = spelledAs.put(known, key);
             if (earlier != null) {
                 throw ConfigException.forKey(key, "is the same setting as '" + earlier + "'; give only one");
@@ -122,22 +119,22 @@ public final class ConfigLoader {
     }
 
     private static boolean isSection(String key) {
-        for (Setting setting : Setting.values()) {
-            if (setting.key.startsWith(key + ".") || (setting.alias() != null && setting.alias().startsWith(key + "."))) {
+        for (Setting<?> setting : Setting.ALL) {
+            if (setting.key.startsWith(key + ".") || (setting.alias != null && setting.alias.startsWith(key + "."))) {
                 return true;
             }
         }
         return false;
     }
 
-    private void readEnvironment(Map<Setting, Object> values) throws ConfigException {
+    private void readEnvironment(Map<Setting<?>, Object> values) throws ConfigException {
         for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
             String name = variable.getKey();
             if (!name.startsWith(Setting.ENV_PREFIX) || name.equals(CONFIG_ENV)) {
                 continue;
             }
-            Setting setting = null;
-            for (Setting candidate : Setting.values()) {
+            Setting<?> setting = null;
+            for (Setting<?> candidate : Setting.ALL) {
                 if (candidate.envName().equals(name)) {
                     setting = candidate;
                 }
@@ -149,48 +146,23 @@ public final class ConfigLoader {
         }
     }
 
-    static Optional<Setting> byKey(String key) {
-        for (Setting setting : Setting.values()) {
-            if (setting.key.equals(key) || key.equals(setting.alias())) {
+    static Optional<Setting<?>> byKey(String key) {
+        for (Setting<?> setting : Setting.ALL) {
+            if (setting.key.equals(key) || key.equals(setting.alias)) {
                 return Optional.of(setting);
             }
         }
         return Optional.empty();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Config build(Optional<Path> file, Map<Setting, Object> values) throws ConfigException {
-        Map<Setting, Object> v = new EnumMap<>(Setting.class);
-        for (Setting setting : Setting.values()) {
-            Object value = values.containsKey(setting) ? values.get(setting) : setting.defaultValue;
-            if (value != null) {
-                v.put(setting, value);
-            }
-        }
-        String host = (String) v.get(Setting.HTTP_HOST);
-        boolean allowNoAuth = (Boolean) v.get(Setting.HTTP_ALLOW_NO_AUTH);
-        if (allowNoAuth && !isLoopback(host)) {
+    private static Config build(Optional<Path> file, Map<Setting<?>, Object> given) throws ConfigException {
+        Config config = new Config(file, Config.withDefaults(given));
+        String host = config.get(Setting.HTTP_HOST);
+        if (config.get(Setting.HTTP_ALLOW_NO_AUTH) && !isLoopback(host)) {
             throw ConfigException.forKey(Setting.HTTP_ALLOW_NO_AUTH.key,
                     "may only be true when http.host is a loopback address, but it is '" + host + "'");
         }
-        return new Config(
-                file,
-                Optional.ofNullable((Path) v.get(Setting.STATE_DIR)),
-                (List<Path>) v.get(Setting.SESSION_DIRS),
-                (MaxConcurrent) v.get(Setting.MAX_CONCURRENT),
-                (Long) v.get(Setting.RUNNING_WINDOW_MS),
-                (Long) v.get(Setting.DETAILS_WINDOW_MS),
-                (Set<RunningEvidence>) v.get(Setting.RUNNING_EVIDENCE),
-                (Boolean) v.get(Setting.LOCK_PID_CHECK),
-                (Boolean) v.get(Setting.REDACT_KEYS),
-                new Config.Http(allowNoAuth, host, (Integer) v.get(Setting.HTTP_PORT),
-                        Optional.ofNullable((Secret) v.get(Setting.HTTP_SECRET)),
-                        Optional.ofNullable((Path) v.get(Setting.HTTP_SECRET_FILE))),
-                (Long) v.get(Setting.ACTIVE_LEASE_MS),
-                (Long) v.get(Setting.CAUTIOUS_LEASE_MS),
-                (Long) v.get(Setting.IDLE_GRACE_MS),
-                (Long) v.get(Setting.LOG_INTERVAL_MS),
-                (Long) v.get(Setting.ACTIVITY_TTL_MS));
+        return config;
     }
 
     private static boolean isLoopback(String host) throws ConfigException {
@@ -204,7 +176,7 @@ public final class ConfigLoader {
     /** The flags every command that reads the configuration accepts, by config key: {@code http.port} → {@code --http-port}. */
     public static Map<String, String> flagNames() {
         Map<String, String> flags = new TreeMap<>();
-        for (Setting setting : Setting.values()) {
+        for (Setting<?> setting : Setting.ALL) {
             if (setting.hasFlag()) {
                 flags.put(setting.key, setting.flag());
             }

@@ -29,12 +29,12 @@ public final class Secrets {
 
     /** @param mayGenerate false for {@code check}: report where a secret would be generated, create nothing */
     public Resolved resolve(Config config, boolean mayGenerate) throws ConfigException {
-        Config.Http http = config.http();
-        if (http.allowNoAuth()) {
+        if (config.get(Setting.HTTP_ALLOW_NO_AUTH)) {
             return new Resolved(Optional.empty(), "none: http.allowNoAuth is true (loopback only)");
         }
-        if (http.secretFile().isPresent()) {
-            Path file = http.secretFile().get();
+        Optional<Path> secretFile = config.find(Setting.HTTP_SECRET_FILE);
+        if (secretFile.isPresent()) {
+            Path file = secretFile.get();
             return new Resolved(Optional.of(read(file, Setting.HTTP_SECRET_FILE.key)), "http.secretFile " + file);
         }
         String credentials = env.get("CREDENTIALS_DIRECTORY");
@@ -42,10 +42,11 @@ public final class Secrets {
             Path file = Path.of(credentials, "secret");
             return new Resolved(Optional.of(read(file, "$CREDENTIALS_DIRECTORY/secret")), "systemd credential " + file);
         }
-        if (http.secret().isPresent()) {
+        Optional<Secret> configured = config.find(Setting.HTTP_SECRET);
+        if (configured.isPresent()) {
             String from = env.containsKey(Setting.HTTP_SECRET.envName())
                     ? "environment " + Setting.HTTP_SECRET.envName() : "http.secret in the config file";
-            return new Resolved(http.secret(), from);
+            return new Resolved(configured, from);
         }
         Path generated = generatedSecretFile();
         if (Files.isRegularFile(generated)) {

@@ -1,56 +1,74 @@
 package org.openclaw.sessionstatus.config;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.openclaw.sessionstatus.model.RunningEvidence;
-import java.util.Locale;
 
 /**
- * Every configuration key (SPEC §6) with its type and default. The JSON path, the environment variable and the
- * command-line flag of a key all derive from its name, so the three sources can never disagree.
+ * The table of configuration keys (SPEC §6): each with its type and default. Its JSON path, environment variable and
+ * command-line flag all derive from its name, so the three can never disagree, and {@code check} prints by walking
+ * {@link #ALL}. A new key is one line here, plus the code that uses it.
  */
-enum Setting {
-    STATE_DIR("stateDir", ValueType.PATH, null),
-    SESSION_DIRS("sessionDirs", ValueType.PATH_LIST, List.of()),
-    MAX_CONCURRENT("maxConcurrent", ValueType.MAX_CONCURRENT, MaxConcurrent.fixed(8)),
-    RUNNING_WINDOW_MS("runningWindowMs", ValueType.POSITIVE_MS, 30_000L),
-    DETAILS_WINDOW_MS("detailsWindowMs", ValueType.POSITIVE_MS, 300_000L),
-    RUNNING_EVIDENCE("runningEvidence", ValueType.EVIDENCE_LIST, Set.of(RunningEvidence.values())),
-    LOCK_PID_CHECK("lockPidCheck", ValueType.BOOLEAN, true),
-    REDACT_KEYS("redactKeys", ValueType.BOOLEAN, true),
-    HTTP_ALLOW_NO_AUTH("http.allowNoAuth", ValueType.BOOLEAN, false),
-    HTTP_HOST("http.host", ValueType.HOST, "127.0.0.1"),
-    HTTP_PORT("http.port", ValueType.PORT, 18780),
+public final class Setting<T> {
+    public static final Setting<Path> STATE_DIR = new Setting<>("stateDir", ValueType.PATH, null);
+    public static final Setting<List<Path>> SESSION_DIRS = new Setting<>("sessionDirs", ValueType.PATH_LIST, List.of());
+    public static final Setting<MaxConcurrent> MAX_CONCURRENT =
+            new Setting<>("maxConcurrent", ValueType.MAX_CONCURRENT, MaxConcurrent.fixed(8));
+    public static final Setting<Long> RUNNING_WINDOW_MS = new Setting<>("runningWindowMs", ValueType.POSITIVE_MS, 30_000L);
+    public static final Setting<Long> DETAILS_WINDOW_MS = new Setting<>("detailsWindowMs", ValueType.POSITIVE_MS, 300_000L);
+    public static final Setting<Set<RunningEvidence>> RUNNING_EVIDENCE =
+            new Setting<>("runningEvidence", ValueType.EVIDENCE, Set.of(RunningEvidence.values()));
+    public static final Setting<Boolean> LOCK_PID_CHECK = new Setting<>("lockPidCheck", ValueType.BOOLEAN, true);
+    public static final Setting<Boolean> REDACT_KEYS = new Setting<>("redactKeys", ValueType.BOOLEAN, true);
+    public static final Setting<Boolean> HTTP_ALLOW_NO_AUTH = new Setting<>("http.allowNoAuth", ValueType.BOOLEAN, false);
+    public static final Setting<String> HTTP_HOST = new Setting<>("http.host", ValueType.HOST, "127.0.0.1");
+    public static final Setting<Integer> HTTP_PORT = new Setting<>("http.port", ValueType.PORT, 18780);
     /** Never a flag: a secret on the command line is visible to every user in the process list. */
-    HTTP_SECRET("http.secret", ValueType.SECRET, null),
-    HTTP_SECRET_FILE("http.secretFile", ValueType.PATH, null),
-    ACTIVE_LEASE_MS("busyState.activeLeaseMs", ValueType.NON_NEGATIVE_MS, 300_000L),
-    CAUTIOUS_LEASE_MS("cautiousLeaseMs", ValueType.NON_NEGATIVE_MS, 120_000L),
-    IDLE_GRACE_MS("idleGraceMs", ValueType.NON_NEGATIVE_MS, 60_000L),
-    LOG_INTERVAL_MS("logIntervalMs", ValueType.POSITIVE_MS, 15_000L),
-    ACTIVITY_TTL_MS("activityTtlMs", ValueType.POSITIVE_MS, 600_000L);
+    public static final Setting<Secret> HTTP_SECRET = new Setting<>("http.secret", ValueType.SECRET, null);
+    public static final Setting<Path> HTTP_SECRET_FILE = new Setting<>("http.secretFile", ValueType.PATH, null);
+    public static final Setting<Long> ACTIVE_LEASE_MS =
+            new Setting<>("busyState.activeLeaseMs", ValueType.NON_NEGATIVE_MS, 300_000L);
+    // The four lease timings sit at the top level in SPEC §6 but inside busyState in the seed's plugin config; both
+    // spellings are accepted so a config written from either document works.
+    public static final Setting<Long> CAUTIOUS_LEASE_MS =
+            new Setting<>("cautiousLeaseMs", ValueType.NON_NEGATIVE_MS, 120_000L, "busyState.cautiousLeaseMs");
+    public static final Setting<Long> IDLE_GRACE_MS =
+            new Setting<>("idleGraceMs", ValueType.NON_NEGATIVE_MS, 60_000L, "busyState.idleGraceMs");
+    public static final Setting<Long> LOG_INTERVAL_MS =
+            new Setting<>("logIntervalMs", ValueType.POSITIVE_MS, 15_000L, "busyState.logIntervalMs");
+    public static final Setting<Long> ACTIVITY_TTL_MS =
+            new Setting<>("activityTtlMs", ValueType.POSITIVE_MS, 600_000L, "busyState.activityTtlMs");
+
+    /** Every key, in the order {@code check} prints them. */
+    static final List<Setting<?>> ALL = List.of(STATE_DIR, SESSION_DIRS, MAX_CONCURRENT, RUNNING_WINDOW_MS,
+            DETAILS_WINDOW_MS, RUNNING_EVIDENCE, LOCK_PID_CHECK, REDACT_KEYS, HTTP_ALLOW_NO_AUTH, HTTP_HOST, HTTP_PORT,
+            HTTP_SECRET, HTTP_SECRET_FILE, ACTIVE_LEASE_MS, CAUTIOUS_LEASE_MS, IDLE_GRACE_MS, LOG_INTERVAL_MS,
+            ACTIVITY_TTL_MS);
 
     static final String ENV_PREFIX = "OPENCLAW_SESSION_STATUS_";
 
     final String key;
-    final ValueType type;
-    final Object defaultValue;
+    final ValueType<T> type;
+    final T defaultValue;
+    /** A second spelling of the key in the config file, or null. */
+    final String alias;
 
-    Setting(String key, ValueType type, Object defaultValue) {
+    private Setting(String key, ValueType<T> type, T defaultValue) {
+        this(key, type, defaultValue, null);
+    }
+
+    private Setting(String key, ValueType<T> type, T defaultValue, String alias) {
         this.key = key;
         this.type = type;
         this.defaultValue = defaultValue;
+        this.alias = alias;
     }
 
-    /**
-     * The four lease timings sit at the top level in SPEC §6 but inside {@code busyState} in the seed's plugin
-     * config; both spellings are accepted so a config written from either document works.
-     */
-    String alias() {
-        return switch (this) {
-            case CAUTIOUS_LEASE_MS, IDLE_GRACE_MS, LOG_INTERVAL_MS, ACTIVITY_TTL_MS -> "busyState." + key;
-            default -> null;
-        };
+    /** The key as written in the config file: {@code http.port}. */
+    public String key() {
+        return key;
     }
 
     boolean hasFlag() {
@@ -67,6 +85,12 @@ enum Setting {
         return "--" + words('-');
     }
 
+    /** The value as {@code check} prints it. */
+    @SuppressWarnings("unchecked")
+    Object shown(Object value) {
+        return value == null ? null : type.shown((T) value);
+    }
+
     private String words(char separator) {
         StringBuilder out = new StringBuilder();
         for (char c : key.toCharArray()) {
@@ -79,5 +103,10 @@ enum Setting {
             }
         }
         return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return key;
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Where OpenClaw keeps its state, resolved exactly as OpenClaw does (SPEC §1). */
+/** Where OpenClaw keeps its state and its config, resolved exactly as OpenClaw does (SPEC §1, §3). */
 public final class StateDirs {
     private static final List<String> LEGACY_NAMES = List.of(".clawdbot", ".moldbot", ".moltbot");
 
@@ -47,5 +47,11 @@ public final class StateDirs {
             }
         }
         return openclaw;
+    }
+
+    /** The gateway's config: {@code $OPENCLAW_CONFIG_PATH}, else {@code <stateDir>/openclaw.json}. */
+    public static Path gatewayConfig(Path stateDir, Map<String, String> env) {
+        String configured = env.get("OPENCLAW_CONFIG_PATH");
+        return configured != null && !configured.isBlank() ? Path.of(configured) : stateDir.resolve("openclaw.json");
     }
 }

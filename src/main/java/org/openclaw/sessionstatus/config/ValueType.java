@@ -7,144 +7,262 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.openclaw.sessionstatus.model.RunningEvidence;
+import org.openclaw.sessionstatus.model.WireName;
 
 /**
- * How a setting's value is read. JSON values are typed strictly (a string where a number belongs is an error);
- * environment variables and flags are text, lists there are comma-separated.
+ * How a setting's value is read and shown. JSON values are typed strictly (a string where a number belongs is an
+ * error); environment variables and flags are text, lists there are comma-separated.
  */
-enum ValueType {
-    POSITIVE_MS, NON_NEGATIVE_MS, BOOLEAN, HOST, PORT, PATH, PATH_LIST, SECRET, EVIDENCE_LIST, MAX_CONCURRENT;
+abstract class ValueType<T> {
+    static final ValueType<Long> POSITIVE_MS =
+            new Whole<>(1, Long.MAX_VALUE, "a positive number of milliseconds", Function.identity());
+    static final ValueType<Long> NON_NEGATIVE_MS =
+            new Whole<>(0, Long.MAX_VALUE, "a number of milliseconds, not negative", Function.identity());
+    static final ValueType<Boolean> BOOLEAN = new Bool();
+    static final ValueType<String> HOST = new Text<>(value -> value, "must not be empty", false);
+    static final ValueType<Integer> PORT = new Whole<>(0, 65_535, "a port from 0 to 65535", Long::intValue);
+    static final ValueType<Path> PATH = new Text<>(ValueType::path, "must not be an empty path", false);
+    static final ValueType<List<Path>> PATH_LIST = new ListOf<>(PATH, null);
+    static final ValueType<Secret> SECRET = new Text<>(Secret::new, "must not be empty", true);
+    static final ValueType<Set<RunningEvidence>> EVIDENCE = new Evidence();
+    static final ValueType<MaxConcurrent> MAX_CONCURRENT = new Slots();
 
-    Object fromJson(String key, JsonNode node) throws ConfigException {
-        switch (this) {
-            case POSITIVE_MS, NON_NEGATIVE_MS, PORT -> {
-                if (!node.isIntegralNumber()) {
-                    throw ConfigException.forKey(key, "must be a whole number, got " + node);
-                }
-                return checkNumber(key, node.asLong());
+    abstract T fromJson(String key, JsonNode node) throws ConfigException;
+
+    abstract T fromText(String key, String text) throws ConfigException;
+
+    /** The value as {@code check} prints it: a string, a number, a boolean, or a list of them. */
+    Object shown(T value) {
+        return value == null ? null : value.toString();
+    }
+
+    /** Turns text into a value, or says what is wrong with it. */
+    private interface Parser<T> {
+        T parse(String value) throws IllegalArgumentException;
+    }
+
+    /** A non-empty string from JSON, or text. */
+    private static final class Text<T> extends ValueType<T> {
+        private final Parser<T> parser;
+        private final String whenEmpty;
+        private final boolean secret;
+
+        /** @param secret never echo the value in an error */
+        Text(Parser<T> parser, String whenEmpty, boolean secret) {
+            this.parser = parser;
+            this.whenEmpty = whenEmpty;
+            this.secret = secret;
+        }
+
+        @Override
+        T fromJson(String key, JsonNode node) throws ConfigException {
+            if (!node.isTextual()) {
+                throw ConfigException.forKey(key, "must be a string, got " + (secret ? node.getNodeType() : node));
             }
-            case BOOLEAN -> {
-                if (!node.isBoolean()) {
-                    throw ConfigException.forKey(key, "must be true or false, got " + node);
-                }
-                return node.booleanValue();
+            return fromText(key, node.textValue());
+        }
+
+        @Override
+        T fromText(String key, String text) throws ConfigException {
+            String value = text.strip();
+            if (value.isEmpty()) {
+                throw ConfigException.forKey(key, whenEmpty);
             }
-            case PATH_LIST, EVIDENCE_LIST -> {
-                if (!node.isArray()) {
+            try {
+                return parser.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.forKey(key, e.getMessage());
+            }
+        }
+    }
+
+    /** A whole number within bounds; {@code range} says which, in the error. */
+    private static final class Whole<T> extends ValueType<T> {
+        private final long min;
+        private final long max;
+        private final String range;
+        private final Function<Long, T> convert;
+
+        Whole(long min, long max, String range, Function<Long, T> convert) {
+            this.min = min;
+            this.max = max;
+            this.range = range;
+            this.convert = convert;
+        }
+
+        @Override
+        T fromJson(String key, JsonNode node) throws ConfigException {
+            return check(key, wholeNumber(key, node));
+        }
+
+        @Override
+        T fromText(String key, String text) throws ConfigException {
+            return check(key, parseLong(key, text.strip()));
+        }
+
+        @Override
+        Object shown(T value) {
+            return value;
+        }
+
+        private T check(String key, long value) throws ConfigException {
+            if (value < min || value > max) {
+                throw ConfigException.forKey(key, "must be " + range + ", got " + value);
+            }
+            return convert.apply(value);
+        }
+    }
+
+    private static final class Bool extends ValueType<Boolean> {
+        @Override
+        Boolean fromJson(String key, JsonNode node) throws ConfigException {
+            if (!node.isBoolean()) {
+                throw ConfigException.forKey(key, "must be true or false, got " + node);
+            }
+            return node.booleanValue();
+        }
+
+        @Override
+        Boolean fromText(String key, String text) throws ConfigException {
+            String value = text.strip();
+            if (value.equals("true") || value.equals("false")) {
+                return Boolean.parseBoolean(value);
+            }
+            throw ConfigException.forKey(key, "must be true or false, got '" + value + "'");
+        }
+
+        @Override
+        Object shown(Boolean value) {
+            return value;
+        }
+    }
+
+    /** A positive number of slots, or {@code auto}. */
+    private static final class Slots extends ValueType<MaxConcurrent> {
+        private static final String EXPECTED = "must be a positive whole number or \"auto\", got ";
+
+        @Override
+        MaxConcurrent fromJson(String key, JsonNode node) throws ConfigException {
+            if (node.isIntegralNumber()) {
+                return check(key, node.asLong());
+            }
+            if (node.isTextual() && node.textValue().equals("auto")) {
+                return MaxConcurrent.auto();
+            }
+            throw ConfigException.forKey(key, EXPECTED + node);
+        }
+
+        @Override
+        MaxConcurrent fromText(String key, String text) throws ConfigException {
+            String value = text.strip();
+            return value.equals("auto") ? MaxConcurrent.auto() : check(key, parseLong(key, value));
+        }
+
+        @Override
+        Object shown(MaxConcurrent value) {
+            return value.isAuto() ? "auto" : (Object) value.fixed().getAsInt();
+        }
+
+        private static MaxConcurrent check(String key, long value) throws ConfigException {
+            if (value <= 0 || value > Integer.MAX_VALUE) {
+                throw ConfigException.forKey(key, EXPECTED + value);
+            }
+            return MaxConcurrent.fixed((int) value);
+        }
+    }
+
+    /** A JSON array of strings, or comma-separated text. */
+    private static class ListOf<E> extends ValueType<List<E>> {
+        private final ValueType<E> item;
+        private final String whenEmpty;
+
+        /** @param whenEmpty the error for an empty list, or null when one is fine */
+        ListOf(ValueType<E> item, String whenEmpty) {
+            this.item = item;
+            this.whenEmpty = whenEmpty;
+        }
+
+        @Override
+        List<E> fromJson(String key, JsonNode node) throws ConfigException {
+            if (!node.isArray()) {
+                throw ConfigException.forKey(key, "must be an array of strings, got " + node);
+            }
+            List<String> items = new ArrayList<>();
+            for (JsonNode value : node) {
+                if (!value.isTextual()) {
                     throw ConfigException.forKey(key, "must be an array of strings, got " + node);
                 }
-                List<String> items = new ArrayList<>();
-                for (JsonNode item : node) {
-                    if (!item.isTextual()) {
-                        throw ConfigException.forKey(key, "must be an array of strings, got " + node);
-                    }
-                    items.add(item.textValue());
-                }
-                return fromList(key, items);
+                items.add(value.textValue());
             }
-            case MAX_CONCURRENT -> {
-                if (node.isIntegralNumber()) {
-                    return maxConcurrent(key, node.asLong());
+            return parse(key, items);
+        }
+
+        @Override
+        List<E> fromText(String key, String text) throws ConfigException {
+            List<String> items = new ArrayList<>();
+            for (String value : text.split(",")) {
+                if (!value.isBlank()) {
+                    items.add(value.strip());
                 }
-                if (node.isTextual() && node.textValue().equals("auto")) {
-                    return MaxConcurrent.auto();
-                }
-                throw ConfigException.forKey(key, "must be a positive whole number or \"auto\", got " + node);
             }
-            default -> {
-                if (!node.isTextual()) {
-                    throw ConfigException.forKey(key, "must be a string, got " + (this == SECRET ? node.getNodeType() : node));
-                }
-                return fromText(key, node.textValue());
+            return parse(key, items);
+        }
+
+        private List<E> parse(String key, List<String> items) throws ConfigException {
+            List<E> values = new ArrayList<>();
+            for (String value : items) {
+                values.add(item.fromText(key, value));
             }
+            if (whenEmpty != null && values.isEmpty()) {
+                throw ConfigException.forKey(key, whenEmpty);
+            }
+            return List.copyOf(values);
+        }
+
+        @Override
+        Object shown(List<E> value) {
+            return value.stream().map(item::shown).toList();
         }
     }
 
-    Object fromText(String key, String text) throws ConfigException {
-        String value = text.strip();
-        switch (this) {
-            case POSITIVE_MS, NON_NEGATIVE_MS, PORT -> {
-                return checkNumber(key, parseLong(key, value));
-            }
-            case BOOLEAN -> {
-                if (value.equals("true") || value.equals("false")) {
-                    return Boolean.parseBoolean(value);
-                }
-                throw ConfigException.forKey(key, "must be true or false, got '" + value + "'");
-            }
-            case PATH_LIST, EVIDENCE_LIST -> {
-                List<String> items = new ArrayList<>();
-                for (String item : value.split(",")) {
-                    if (!item.isBlank()) {
-                        items.add(item.strip());
-                    }
-                }
-                return fromList(key, items);
-            }
-            case MAX_CONCURRENT -> {
-                return value.equals("auto") ? MaxConcurrent.auto() : maxConcurrent(key, parseLong(key, value));
-            }
-            case HOST, SECRET -> {
-                if (value.isEmpty()) {
-                    throw ConfigException.forKey(key, "must not be empty");
-                }
-                return this == SECRET ? new Secret(value) : value;
-            }
-            case PATH -> {
-                return path(key, value);
-            }
-            default -> throw new IllegalStateException(name());
+    /** The evidence kinds that may call a session running, at least one. */
+    private static final class Evidence extends ValueType<Set<RunningEvidence>> {
+        private static final ListOf<RunningEvidence> NAMES = new ListOf<>(new Text<>(Evidence::named,
+                "must not be empty", false), "must name at least one of mtime, lock, store, transcript");
+
+        @Override
+        Set<RunningEvidence> fromJson(String key, JsonNode node) throws ConfigException {
+            return Set.copyOf(NAMES.fromJson(key, node));
+        }
+
+        @Override
+        Set<RunningEvidence> fromText(String key, String text) throws ConfigException {
+            return Set.copyOf(NAMES.fromText(key, text));
+        }
+
+        /** In the enum's order, so the output does not depend on a set's iteration. */
+        @Override
+        Object shown(Set<RunningEvidence> value) {
+            Set<RunningEvidence> ordered = value.isEmpty() ? Set.of() : EnumSet.copyOf(value);
+            return ordered.stream().map(WireName::wireName).toList();
+        }
+
+        private static RunningEvidence named(String name) {
+            return RunningEvidence.fromWireName(name).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown evidence '" + name + "' (expected mtime, lock, store, transcript)"));
         }
     }
 
-    private Object fromList(String key, List<String> items) throws ConfigException {
-        if (this == PATH_LIST) {
-            List<Path> paths = new ArrayList<>();
-            for (String item : items) {
-                paths.add(path(key, item));
-            }
-            return List.copyOf(paths);
+    private static long wholeNumber(String key, JsonNode node) throws ConfigException {
+        if (!node.isIntegralNumber()) {
+            throw ConfigException.forKey(key, "must be a whole number, got " + node);
         }
-        if (items.isEmpty()) {
-            throw ConfigException.forKey(key, "must name at least one of mtime, lock, store, transcript");
+        if (!node.canConvertToLong()) {
+            throw ConfigException.forKey(key, "is out of range: " + node);
         }
-        Set<RunningEvidence> evidence = EnumSet.noneOf(RunningEvidence.class);
-        for (String item : items) {
-            evidence.add(RunningEvidence.fromConfigName(item).orElseThrow(() -> ConfigException.forKey(key,
-                    "unknown evidence '" + item + "' (expected mtime, lock, store, transcript)")));
-        }
-        return Set.copyOf(evidence);
-    }
-
-    private Object checkNumber(String key, long value) throws ConfigException {
-        return switch (this) {
-            case PORT -> {
-                if (value < 0 || value > 65_535) {
-                    throw ConfigException.forKey(key, "must be a port from 0 to 65535, got " + value);
-                }
-                yield (int) value;
-            }
-            case POSITIVE_MS -> {
-                if (value <= 0) {
-                    throw ConfigException.forKey(key, "must be a positive number of milliseconds, got " + value);
-                }
-                yield value;
-            }
-            default -> {
-                if (value < 0) {
-                    throw ConfigException.forKey(key, "must not be negative, got " + value);
-                }
-                yield value;
-            }
-        };
-    }
-
-    private static MaxConcurrent maxConcurrent(String key, long value) throws ConfigException {
-        if (value <= 0 || value > Integer.MAX_VALUE) {
-            throw ConfigException.forKey(key, "must be a positive whole number or \"auto\", got " + value);
-        }
-        return MaxConcurrent.fixed((int) value);
+        return node.asLong();
     }
 
     private static long parseLong(String key, String value) throws ConfigException {
@@ -155,14 +273,11 @@ enum ValueType {
         }
     }
 
-    private static Path path(String key, String value) throws ConfigException {
-        if (value.isEmpty()) {
-            throw ConfigException.forKey(key, "must not be an empty path");
-        }
+    private static Path path(String value) {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
-            throw ConfigException.forKey(key, "is not a valid path: " + e.getMessage());
+            throw new IllegalArgumentException("is not a valid path: " + e.getMessage(), e);
         }
     }
 }

@@ -13,12 +13,13 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.openclaw.sessionstatus.config.Secret;
-import org.openclaw.sessionstatus.model.Snapshot;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
 
 /**
  * Every request, in order: unknown path → 404; a method other than GET or HEAD → 405; a data route without the
- * bearer secret → 401 with the challenge; not ready → 503; a matching {@code If-None-Match} → 304; else the
- * snapshot's prepared bytes. The probes need no secret and carry no data.
+ * bearer secret → 401 with the challenge; not ready, or (the status route) no session source readable → 503; a
+ * matching {@code If-None-Match} → 304; else the snapshot's prepared bytes. The probes need no secret and carry no
+ * data.
  */
 final class Handler implements HttpHandler {
     private static final String CHALLENGE = "Bearer realm=\"openclaw-session-status\"";
@@ -71,6 +72,11 @@ final class Handler implements HttpHandler {
             }
             if (route.needsReady() && !snapshot.ready()) {
                 send(exchange, 503, Responses.JSON, STARTING);
+                return;
+            }
+            int status = route.status().applyAsInt(snapshot);
+            if (status != 200) {
+                send(exchange, status, Responses.JSON, route.body().apply(snapshot));
                 return;
             }
             headers.set("ETag", snapshot.etag());

@@ -2,7 +2,7 @@ package org.openclaw.sessionstatus.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
-import org.openclaw.sessionstatus.model.Snapshot;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
 
 /**
  * {@code /metrics}: the process's {@code build_info}, then the snapshot's prepared figures. Joined once per

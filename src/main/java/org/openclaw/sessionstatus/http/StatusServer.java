@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.openclaw.sessionstatus.config.Secret;
-import org.openclaw.sessionstatus.model.Snapshot;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
+import org.openclaw.sessionstatus.threads.DaemonThreads;
 
 /** The HTTP surface (SPEC §5) on the JDK's HttpServer: a few threads copying prepared bytes. */
 public final class StatusServer implements AutoCloseable {
@@ -33,17 +34,15 @@ public final class StatusServer implements AutoCloseable {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
         List<Route> routes = List.of(
-                new Route("/plugins/session-status/status", Responses.JSON, true, Snapshot::statusJson),
+                // 503 while no session source can be seen: never a free slot the daemon cannot see.
+                new Route("/plugins/session-status/status", Responses.JSON, true, Snapshot::statusCode,
+                        Snapshot::statusJson),
                 // Before the first scan these say "unknown, starting": that is their answer, not an error.
-                new Route("/plugins/busy-state/snapshot", Responses.JSON, false, Snapshot::busyJson),
-                new Route("/plugins/busy-state/lease", Responses.JSON, false, Snapshot::leaseJson),
+                Route.of("/plugins/busy-state/snapshot", Responses.JSON, false, Snapshot::busyJson),
+                Route.of("/plugins/busy-state/lease", Responses.JSON, false, Snapshot::leaseJson),
                 // 503 until the first scan, like the status route: an unknown count must not read as 0.
-                new Route("/metrics", Responses.PROMETHEUS, true, new MetricsBody(version)));
-        executor = Executors.newFixedThreadPool(THREADS, runnable -> {
-            Thread thread = new Thread(runnable, "http");
-            thread.setDaemon(true);
-            return thread;
-        });
+                Route.of("/metrics", Responses.PROMETHEUS, true, new MetricsBody(version)));
+        executor = Executors.newFixedThreadPool(THREADS, DaemonThreads.factory("http"));
         server = HttpServer.create(address, 64);
         server.createContext("/", new Handler(routes, secret, snapshots, healthy));
         server.setExecutor(executor);

@@ -1,23 +1,22 @@
 package org.openclaw.sessionstatus.logstream;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.function.Consumer;
 import org.openclaw.sessionstatus.model.BusyView;
-import org.openclaw.sessionstatus.model.Snapshot;
-import org.tinylog.Logger;
-import org.tinylog.TaggedLogger;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
 
 /**
  * The JSON log stream (SPEC §5): one busy-state object per line — {@code startup} once the first scan is done,
  * {@code change} the moment {@code busy}, {@code confidence} or the recommended action changes, {@code snapshot} on
  * every periodic revision ({@code logIntervalMs}), {@code shutdown} last. Lines are built by Jackson and handed
- * whole to the sink, so each is valid JSON on one line.
+ * whole to the sink, so each is valid JSON on one line. Stdout is a product contract: it is written directly, not
+ * through a logging configuration a user's file could change.
  */
 public final class LogStream implements Consumer<Snapshot> {
-    /** tinylog writes this tag, and only this tag, to stdout with the format {@code {message-only}}. */
-    static final String TAG = "busy-state";
-
     private final Consumer<String> lines;
     private final Clock clock;
     private BusyView last;
@@ -28,8 +27,11 @@ public final class LogStream implements Consumer<Snapshot> {
     }
 
     public static LogStream toStdout(Clock clock) {
-        TaggedLogger stdout = Logger.tag(TAG);
-        return new LogStream(line -> stdout.info((Object) line), clock);
+        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        return new LogStream(line -> {
+            stdout.print(line + "\n");
+            stdout.flush();
+        }, clock);
     }
 
     /** Called by the model's writer thread with each new revision. */

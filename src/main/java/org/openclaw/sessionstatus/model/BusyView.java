@@ -14,17 +14,21 @@ public record BusyView(boolean busy, Confidence confidence, boolean stale, List<
         reasons = List.copyOf(reasons);
     }
 
-    public enum Confidence { BEST_EFFORT, PARTIAL, UNKNOWN }
+    public enum Confidence implements WireName { BEST_EFFORT, PARTIAL, UNKNOWN }
 
-    public enum Action { EXTEND, HOLD, RELEASE_AFTER_GRACE, UNKNOWN }
+    public enum Action implements WireName { EXTEND, HOLD, RELEASE_AFTER_GRACE, UNKNOWN }
 
     /** Why: which evidence made it busy, why it holds, or why it cannot say. */
-    public enum Reason {
+    public enum Reason implements WireName {
         ACTIVE_AGENT_RUNS, ACTIVE_TOOL_CALLS, ACTIVE_SUBAGENT_RUNS, ACTIVE_CRON_RUNS, RECENT_ACTIVITY, STALE_WORK,
         RECENTLY_COMPLETED, SOURCE_PARTIAL, SOURCE_UNAVAILABLE, STARTING, IDLE
     }
 
-    /** {@code active = running + queued}; nothing on disk shows queued work, so {@code queued} is 0. */
+    /**
+     * @param active {@code running + queued}
+     * @param queued inputs the gateway accepted that wait behind a turn in flight (SQLite era; 0 in the file era)
+     * @param running sessions and background runs in flight
+     */
     public record Totals(int active, int queued, int running, int completedRecently, int failures, int stale) {
     }
 }

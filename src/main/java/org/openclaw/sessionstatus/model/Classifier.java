@@ -2,12 +2,13 @@ package org.openclaw.sessionstatus.model;
 
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
 import org.openclaw.sessionstatus.model.SessionEvidence.Lock;
+import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
 import org.openclaw.sessionstatus.model.SessionEvidence.Store;
 import org.openclaw.sessionstatus.model.SessionEvidence.Transcript;
 
 /**
- * SPEC §2 in one place: from one session's evidence and the time, is it running, idle or stale — and when does
- * that answer next change by the clock alone. A pure function, so tests move time by passing another {@code now}.
+ * SPEC §2 and §2b in one place: from one session's evidence and the time, is it running, idle or stale — and when
+ * does that answer next change by the clock alone. A pure function, so tests move time by passing another {@code now}.
  */
 final class Classifier {
 
@@ -17,66 +18,80 @@ final class Classifier {
      * @param updatedAtMs last activity for display: newest of transcript mtime, store updatedAt, live lock createdAt
      * @param toolCall running, and the transcript waits for a tool
      * @param recentOnly running only because of recent activity (the mtime rule), no in-flight evidence
+     * @param queued inputs waiting behind the turn in flight
      * @param completedRecently stopped running within {@code idleGraceMs}
      * @param failedRecently the last run failed within {@code activityTtlMs}
      * @param nextChangeAtMs the next instant at which the verdict changes with no new evidence; MAX_VALUE if never
      */
-    record Verdict(State state, long updatedAtMs, boolean toolCall, boolean recentOnly, boolean completedRecently,
-            boolean failedRecently, long nextChangeAtMs) {
+    record Verdict(State state, long updatedAtMs, boolean toolCall, boolean recentOnly, int queued,
+            boolean completedRecently, boolean failedRecently, long nextChangeAtMs) {
     }
 
-    private final Policy policy;
+    private final ModelSettings settings;
 
-    Classifier(Policy policy) {
-        this.policy = policy;
+    Classifier(ModelSettings settings) {
+        this.settings = settings;
     }
 
     Verdict classify(SessionEvidence evidence, long now) {
         Transcript transcript = evidence.transcript();
-        Lock lock = policy.uses(RunningEvidence.LOCK) ? evidence.lock() : null;
+        Lock lock = settings.uses(RunningEvidence.LOCK) ? evidence.lock() : null;
         Store store = evidence.store();
+        Owner owner = evidence.owner();
         Boundaries next = new Boundaries(now);
 
-        long lockMaxAge = lock == null ? 0 : Math.max(lock.maxHoldMs(), policy.activityTtlMs());
+        long lockMaxAge = lock == null ? 0 : Math.max(lock.maxHoldMs(), settings.activityTtlMs());
         boolean lockDead = lock != null && lock.liveness() == Liveness.DEAD;
         boolean lockLive = lock != null && !lockDead && now - lock.createdAtMs() < lockMaxAge;
         if (lock != null && !lockDead) {
-            next.add(lock.createdAtMs() + lockMaxAge);
+            next.add(saturatedAdd(lock.createdAtMs(), lockMaxAge));
         }
+        boolean ownerAlive = owner != null && owner.liveness() == Liveness.ALIVE;
+        boolean ownerDead = owner != null && owner.liveness() == Liveness.DEAD;
 
         long mtime = transcript == null ? 0 : transcript.mtimeMs();
-        long storeUpdated = store == null || !policy.uses(RunningEvidence.STORE) ? 0 : store.updatedAtMs();
+        long storeUpdated = store == null || !settings.uses(RunningEvidence.STORE) ? 0 : store.updatedAtMs();
         long activity = Math.max(mtime, Math.max(storeUpdated, lockLive ? lock.createdAtMs() : 0));
-        // A live lock is activity now: store and transcript claims stay trusted while it is held.
-        long trustedUntil = lockLive ? Long.MAX_VALUE : activity + policy.activityTtlMs();
-        boolean trusted = now < trustedUntil;
-        next.add(trustedUntil);
+        // A live lock is activity now: store and transcript claims stay trusted while it is held. A live owner keeps
+        // its own claims (the store's) trusted however long the run is silent.
+        long claimsTrustedUntil = lockLive ? Long.MAX_VALUE : saturatedAdd(activity, settings.activityTtlMs());
+        long storeTrustedUntil = ownerAlive ? Long.MAX_VALUE : claimsTrustedUntil;
+        next.add(claimsTrustedUntil);
+        next.add(storeTrustedUntil);
 
-        boolean storeClaims = policy.uses(RunningEvidence.STORE) && store != null && store.claimsRunning();
-        boolean transcriptClaims = policy.uses(RunningEvidence.TRANSCRIPT) && transcript != null
+        boolean storeClaims = settings.uses(RunningEvidence.STORE) && store != null && store.claimsRunning();
+        boolean transcriptClaims = settings.uses(RunningEvidence.TRANSCRIPT) && transcript != null
                 && transcript.phase().inFlight() && !endedAfterLastMessage(store, transcript);
-        boolean inFlight = lockLive || (trusted && (storeClaims || transcriptClaims));
+        // Claims whose owner is dead are not evidence of a run: the process that would finish it is gone.
+        boolean storeInFlight = storeClaims && !ownerDead && now < storeTrustedUntil;
+        boolean transcriptInFlight = transcriptClaims && !ownerDead && now < claimsTrustedUntil;
+        boolean inFlight = lockLive || storeInFlight || transcriptInFlight;
 
-        long recentUntil = activity == 0 || !policy.uses(RunningEvidence.MTIME) ? 0 : activity + policy.runningWindowMs();
+        long recentUntil = activity == 0 || !settings.uses(RunningEvidence.MTIME) ? 0
+                : saturatedAdd(activity, settings.runningWindowMs());
         boolean recent = now < recentUntil;
         next.add(recentUntil);
 
-        // A dead holder outweighs every other claim: the process that made them is gone.
+        // A dead lock holder outweighs every other claim: the process that made them is gone.
         boolean running = !lockDead && (inFlight || recent);
 
         State state = running ? State.RUNNING : State.IDLE;
         if (!running) {
             long staleSince = Long.MAX_VALUE;
             if (lockDead) {
-                staleSince = Math.min(lock.deadSinceMs(), lock.createdAtMs() + lockMaxAge);
+                staleSince = Math.min(lock.deadSinceMs(), saturatedAdd(lock.createdAtMs(), lockMaxAge));
             } else if (lock != null) {
-                staleSince = lock.createdAtMs() + lockMaxAge;
+                staleSince = saturatedAdd(lock.createdAtMs(), lockMaxAge);
             }
-            if (storeClaims || transcriptClaims) {
-                staleSince = Math.min(staleSince, trustedUntil);
+            long ownerDeadSince = ownerDead ? owner.deadSinceMs() : Long.MAX_VALUE;
+            if (storeClaims) {
+                staleSince = Math.min(staleSince, Math.min(ownerDeadSince, storeTrustedUntil));
+            }
+            if (transcriptClaims) {
+                staleSince = Math.min(staleSince, Math.min(ownerDeadSince, claimsTrustedUntil));
             }
             if (staleSince != Long.MAX_VALUE) {
-                long pruneAt = saturatedAdd(staleSince, policy.cautiousLeaseMs());
+                long pruneAt = saturatedAdd(staleSince, settings.cautiousLeaseMs());
                 next.add(pruneAt);
                 if (now < pruneAt) {
                     state = State.STALE;
@@ -84,21 +99,22 @@ final class Classifier {
             }
         }
 
-        long stoppedAt = policy.uses(RunningEvidence.MTIME) ? recentUntil : activity;
-        long graceUntil = activity == 0 ? 0 : stoppedAt + policy.idleGraceMs();
+        long stoppedAt = settings.uses(RunningEvidence.MTIME) ? recentUntil : activity;
+        long graceUntil = activity == 0 ? 0 : saturatedAdd(stoppedAt, settings.idleGraceMs());
         next.add(graceUntil);
         boolean completedRecently = state == State.IDLE && now < graceUntil;
 
         long failedAt = failedAt(store, transcript);
-        long failureCountsUntil = failedAt == 0 ? 0 : failedAt + policy.activityTtlMs();
+        long failureCountsUntil = failedAt == 0 ? 0 : saturatedAdd(failedAt, settings.activityTtlMs());
         next.add(failureCountsUntil);
 
         long updatedAt = Math.max(mtime, Math.max(store == null ? 0 : store.updatedAtMs(),
                 lock != null && !lockDead ? lock.createdAtMs() : 0));
-        next.add(updatedAt == 0 ? 0 : updatedAt + policy.detailsWindowMs());
+        next.add(updatedAt == 0 ? 0 : saturatedAdd(updatedAt, settings.detailsWindowMs()));
 
-        boolean toolCall = running && transcriptClaims && transcript.phase() == Phase.IN_TOOL_CALL;
-        return new Verdict(state, updatedAt, toolCall, running && !inFlight, completedRecently,
+        boolean toolCall = running && transcriptInFlight && transcript.phase() == Phase.IN_TOOL_CALL;
+        int queued = running && storeInFlight ? store.queuedBehind() : 0;
+        return new Verdict(state, updatedAt, toolCall, running && !inFlight, queued, completedRecently,
                 now < failureCountsUntil, next.earliest);
     }
 
@@ -123,7 +139,7 @@ final class Classifier {
 
     private static long saturatedAdd(long a, long b) {
         long sum = a + b;
-        return sum < a ? Long.MAX_VALUE : sum;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 
     /** The earliest instant after now among candidates; past ones are irrelevant. */

@@ -19,16 +19,16 @@ import org.openclaw.sessionstatus.model.BusyView.Reason;
 final class DecisionTable {
 
     /** What the sessions add up to at one instant. */
-    record Tally(int running, int stale, int completedRecently, int failures, boolean agentRuns, boolean toolCalls,
+    record Tally(int running, int queued, int stale, int completedRecently, int failures, boolean agentRuns, boolean toolCalls,
             boolean subagentRuns, boolean cronRuns, boolean recentActivity, long lastObservedAtMs) {
     }
 
     private DecisionTable() {
     }
 
-    static BusyView decide(Tally tally, SourceHealth source, Policy policy) {
-        boolean unavailable = source.readableDirs() == 0 && source.unreadableDirs() > 0;
-        boolean partial = source.unreadableDirs() > 0 || source.rescanning();
+    static BusyView decide(Tally tally, SourceHealth source, ModelSettings settings) {
+        boolean unavailable = source.unavailable();
+        boolean partial = source.partial();
         List<Reason> reasons = new ArrayList<>();
         Action action;
         Confidence confidence;
@@ -40,7 +40,7 @@ final class DecisionTable {
         } else if (tally.running() > 0) {
             action = Action.EXTEND;
             confidence = partial ? Confidence.PARTIAL : Confidence.BEST_EFFORT;
-            extendFor = policy.activeLeaseMs();
+            extendFor = settings.activeLeaseMs();
             addIf(reasons, tally.agentRuns(), Reason.ACTIVE_AGENT_RUNS);
             addIf(reasons, tally.toolCalls(), Reason.ACTIVE_TOOL_CALLS);
             addIf(reasons, tally.subagentRuns(), Reason.ACTIVE_SUBAGENT_RUNS);
@@ -51,7 +51,7 @@ final class DecisionTable {
         } else if (tally.stale() > 0 || partial) {
             action = Action.HOLD;
             confidence = partial ? Confidence.PARTIAL : Confidence.BEST_EFFORT;
-            extendFor = policy.cautiousLeaseMs();
+            extendFor = settings.cautiousLeaseMs();
             addIf(reasons, tally.stale() > 0, Reason.STALE_WORK);
             addIf(reasons, partial, Reason.SOURCE_PARTIAL);
             addIf(reasons, tally.completedRecently() > 0, Reason.RECENTLY_COMPLETED);
@@ -60,10 +60,10 @@ final class DecisionTable {
             confidence = Confidence.BEST_EFFORT;
             reasons.add(tally.completedRecently() > 0 ? Reason.RECENTLY_COMPLETED : Reason.IDLE);
         }
-        BusyView.Totals totals = new BusyView.Totals(tally.running(), 0, tally.running(), tally.completedRecently(),
-                tally.failures(), tally.stale());
+        BusyView.Totals totals = new BusyView.Totals(tally.running() + tally.queued(), tally.queued(), tally.running(),
+                tally.completedRecently(), tally.failures(), tally.stale());
         return new BusyView(tally.running() > 0, confidence, tally.stale() > 0, reasons, action, extendFor,
-                policy.idleGraceMs(), totals, tally.lastObservedAtMs());
+                settings.idleGraceMs(), totals, tally.lastObservedAtMs());
     }
 
     private static void addIf(List<Reason> reasons, boolean condition, Reason reason) {

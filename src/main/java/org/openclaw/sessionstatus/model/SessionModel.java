@@ -1,6 +1,7 @@
 package org.openclaw.sessionstatus.model;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,9 +14,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The session table. Not thread-safe by design: only the {@link ModelLoop}'s writer thread touches it; everyone
- * else sees the immutable {@link Snapshot}s it produces. Evaluation is a function of the table and {@code now},
- * so a replay can drive it with any clock.
+ * The session table: evidence in, verdicts and views out. Not thread-safe by design: one writer thread owns it and
+ * everyone else sees the immutable views it produces. Evaluation is a function of the table and {@code now}, so a
+ * replay can drive it with any clock.
  *
  * <p>Incremental: each session's verdict is kept with the instant it next changes by the clock alone. An evaluation
  * re-classifies only the sessions whose evidence changed and those whose verdict expired, and keeps the totals as
@@ -23,8 +24,18 @@ import java.util.TreeMap;
  */
 public final class SessionModel {
 
-    /** What the model says at one instant, and until when that holds without new evidence. */
-    public record Evaluation(boolean ready, StatusView status, BusyView busy, SourceHealth health, long nextChangeAtMs) {
+    /**
+     * What the model says at one instant, and until when that holds without new evidence.
+     *
+     * @param health every source's health as one
+     * @param sources each source's own health, by {@link SourceHealth#source()}
+     */
+    public record Evaluation(boolean ready, StatusView status, BusyView busy, SourceHealth health,
+            Map<String, SourceHealth> sources, long nextChangeAtMs) {
+
+        public Evaluation {
+            sources = Collections.unmodifiableMap(new TreeMap<>(sources));
+        }
     }
 
     /** A session: its evidence, what its key says (worked out once per change), and its current verdict. */
@@ -48,6 +59,10 @@ public final class SessionModel {
         boolean running() {
             return verdict.state() == Classifier.State.RUNNING;
         }
+
+        boolean background() {
+            return evidence.background();
+        }
     }
 
     /** A session's verdict must be worked out again at this instant. Stale entries are skipped when they surface. */
@@ -57,7 +72,7 @@ public final class SessionModel {
     private static final Comparator<StatusView.Detail> NEWEST_FIRST =
             Comparator.comparingLong(StatusView.Detail::updatedAt).reversed().thenComparing(StatusView.Detail::key);
 
-    private final Policy policy;
+    private final ModelSettings settings;
     private final Classifier classifier;
     private final Map<String, Map<String, Session>> partitions = new HashMap<>();
     private final Set<Session> unclassified = new LinkedHashSet<>();
@@ -65,8 +80,12 @@ public final class SessionModel {
     private final Set<Session> listed = new HashSet<>();
     /** Last-activity instants of all classified sessions, with counts: the newest is the snapshot's lastObservedAt. */
     private final TreeMap<Long, Integer> activity = new TreeMap<>();
-    private int total;
+    /** Sessions of the status route; background runs are not among them. */
+    private int sessions;
+    private int sessionsRunning;
+    /** Everything running, background runs included: what makes the gateway busy. */
     private int running;
+    private int queued;
     private int stale;
     private int completedRecently;
     private int failures;
@@ -75,13 +94,24 @@ public final class SessionModel {
     private int subagentRuns;
     private int cronRuns;
     private int recentActivity;
-    private SourceHealth health = SourceHealth.STARTING;
+    private final Map<String, SourceHealth> health = new TreeMap<>();
     private int maxConcurrent;
 
-    public SessionModel(Policy policy) {
-        this.policy = policy;
-        this.classifier = new Classifier(policy);
-        this.maxConcurrent = policy.maxConcurrent();
+    public SessionModel(ModelSettings settings) {
+        this.settings = settings;
+        this.classifier = new Classifier(settings);
+        this.maxConcurrent = settings.maxConcurrent();
+    }
+
+    /**
+     * A new, empty table for the same settings that remembers what the sources said of themselves, each now assumed
+     * to be rescanning (so the lease holds) until it says otherwise: for starting over after a failure.
+     */
+    public SessionModel startOver() {
+        SessionModel fresh = new SessionModel(settings);
+        health.values().forEach(h -> fresh.health.put(h.source(), h.asRescanning()));
+        fresh.maxConcurrent = maxConcurrent;
+        return fresh;
     }
 
     public void apply(PartitionUpdate update) {
@@ -111,27 +141,28 @@ public final class SessionModel {
         String key = evidence.key();
         // A transcript without a store entry is kind "other" whatever its name (SPEC §2).
         Kind kind = evidence.store() == null ? Kind.OTHER : SessionKeys.kind(key, evidence.chatType());
-        Session session = new Session(evidence, policy.redactKeys() ? SessionKeys.redact(key) : key,
+        Session session = new Session(evidence, settings.redactKeys() ? SessionKeys.redact(key) : key,
                 SessionKeys.agent(key, evidence.agentId()), kind);
-        total++;
+        sessions += session.background() ? 0 : 1;
         unclassified.add(session);
         return session;
     }
 
     private void forget(Session session) {
-        total--;
+        sessions -= session.background() ? 0 : 1;
         session.removed = true;
         if (!unclassified.remove(session)) {
             count(session, -1);
         }
     }
 
-    public void health(SourceHealth health) {
-        this.health = health;
+    /** A source's own health replaces what it said before; a source that never spoke counts as starting. */
+    public void health(SourceHealth sourceHealth) {
+        health.put(sourceHealth.source(), sourceHealth);
     }
 
     public void maxConcurrent(OptionalInt slots) {
-        this.maxConcurrent = slots.orElse(policy.maxConcurrent());
+        this.maxConcurrent = slots.orElse(settings.maxConcurrent());
     }
 
     public Evaluation evaluate(long now) {
@@ -152,27 +183,30 @@ public final class SessionModel {
         List<StatusView.Detail> details = new ArrayList<>(listed.size());
         for (Session session : listed) {
             details.add(new StatusView.Detail(session.displayKey, session.running() ? "running" : "idle",
-                    session.agent, session.kind.jsonName(), session.verdict.updatedAtMs()));
+                    session.agent, session.kind.wireName(), session.verdict.updatedAtMs()));
         }
         details.sort(NEWEST_FIRST);
-        StatusView status = new StatusView(running, total - running, total, maxConcurrent,
-                Math.max(0, maxConcurrent - running), details);
+        SourceHealth combined = SourceHealth.combine(health.values());
+        StatusView status = new StatusView(sessionsRunning, sessions - sessionsRunning, sessions, maxConcurrent,
+                Math.max(0, maxConcurrent - sessionsRunning), details, combined.partial(), combined.unreadable());
         long lastObserved = activity.isEmpty() ? 0 : activity.lastKey();
-        BusyView busy = DecisionTable.decide(new DecisionTable.Tally(running, stale, completedRecently, failures,
+        BusyView busy = DecisionTable.decide(new DecisionTable.Tally(running, queued, stale, completedRecently, failures,
                 agentRuns > 0, toolCalls > 0, subagentRuns > 0, cronRuns > 0, recentActivity > 0, lastObserved),
-                health, policy);
-        return new Evaluation(health.scanned(), status, busy, health, due.isEmpty() ? Long.MAX_VALUE : due.peek().at());
+                combined, settings);
+        return new Evaluation(combined.scanned(), status, busy, combined, health,
+                due.isEmpty() ? Long.MAX_VALUE : due.peek().at());
     }
 
     /** Works out the session's verdict at {@code now}, counts it, and schedules the next instant it changes. */
     private void classify(Session session, long now) {
         Classifier.Verdict verdict = classifier.classify(session.evidence, now);
         session.verdict = verdict;
-        boolean recent = verdict.updatedAtMs() > 0 && now - verdict.updatedAtMs() < policy.detailsWindowMs();
-        session.listed = session.running() || recent;
+        boolean recent = verdict.updatedAtMs() > 0 && now - verdict.updatedAtMs() < settings.detailsWindowMs();
+        session.listed = !session.background() && (session.running() || recent);
         count(session, +1);
         // Leaving the details window is a change too; a running session's own verdict says when it stops.
-        long leavesDetails = recent && !session.running() ? verdict.updatedAtMs() + policy.detailsWindowMs() : Long.MAX_VALUE;
+        long leavesDetails = session.listed && !session.running() ? verdict.updatedAtMs() + settings.detailsWindowMs()
+                : Long.MAX_VALUE;
         session.dueAt = Math.min(verdict.nextChangeAtMs(), leavesDetails);
         if (session.dueAt != Long.MAX_VALUE) {
             due.add(new Due(session.dueAt, session));
@@ -184,6 +218,8 @@ public final class SessionModel {
         Classifier.Verdict verdict = session.verdict;
         if (session.running()) {
             running += sign;
+            sessionsRunning += session.background() ? 0 : sign;
+            queued += sign * verdict.queued();
             toolCalls += verdict.toolCall() ? sign : 0;
             recentActivity += verdict.recentOnly() ? sign : 0;
             if (!verdict.recentOnly()) {

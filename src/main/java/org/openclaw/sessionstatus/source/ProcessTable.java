@@ -8,21 +8,26 @@ import java.util.OptionalLong;
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
 
 /**
- * Whether a lock's holder still runs, the way OpenClaw checks it: {@code /proc/<pid>} exists and field 22 of its
- * {@code stat} (start time in clock ticks since boot) matches the lock's {@code starttime}, which guards against a
+ * Whether a process still runs, the way OpenClaw checks a lock's holder: {@code /proc/<pid>} exists and field 22 of
+ * its {@code stat} (start time in clock ticks since boot) matches the recorded start time, which guards against a
  * reused pid.
  */
-final class ProcessTable {
+public final class ProcessTable {
     private final Path proc;
     private final boolean enabled;
 
-    /** @param enabled false when pids cannot be trusted (another pid namespace): every holder is then unchecked */
-    ProcessTable(Path proc, boolean enabled) {
+    /** @param enabled false when pids cannot be trusted (another pid namespace): every process is then unchecked */
+    public ProcessTable(Path proc, boolean enabled) {
         this.proc = proc;
         this.enabled = enabled && Files.isDirectory(proc.resolve("self"));
     }
 
-    Liveness liveness(OptionalLong pid, OptionalLong starttime) {
+    /** Whether pids are checked at all. */
+    public boolean checks() {
+        return enabled;
+    }
+
+    public Liveness liveness(OptionalLong pid, OptionalLong starttime) {
         if (!enabled || pid.isEmpty()) {
             return Liveness.UNCHECKED;
         }

@@ -1,6 +1,5 @@
 package org.openclaw.sessionstatus.systemd;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -8,8 +7,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.openclaw.sessionstatus.model.Snapshot;
 import org.openclaw.sessionstatus.model.StatusView;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
+import org.openclaw.sessionstatus.threads.DaemonThreads;
 import org.tinylog.Logger;
 
 /**
@@ -21,11 +21,8 @@ import org.tinylog.Logger;
 public final class Notifier implements Consumer<Snapshot>, AutoCloseable {
     private final NotifySocket socket;
     private final BooleanSupplier healthy;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "systemd-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService watchdog =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("systemd-watchdog"));
     private final long watchdogUsec;
     private boolean ready;
     private String lastStatus;
@@ -97,7 +94,7 @@ public final class Notifier implements Consumer<Snapshot>, AutoCloseable {
     static String statusLine(Snapshot snapshot) {
         StatusView status = snapshot.status();
         return status.running() + "/" + status.maxConcurrent() + " running, lease "
-                + snapshot.busy().action().name().toLowerCase(Locale.ROOT);
+                + snapshot.busy().action().wireName();
     }
 
     private void ping() {

@@ -34,15 +34,20 @@ class ConfigLoaderTest {
     @Test
     void defaultsAreTheSpecs() throws Exception {
         Config config = new ConfigLoader(Map.of(), tmp.resolve("absent.json")).load(Optional.empty(), Map.of());
-        assertEquals(Optional.empty(), config.configFile());
-        assertEquals("8", config.maxConcurrent().toString());
-        assertEquals(30_000, config.runningWindowMs());
-        assertEquals(300_000, config.detailsWindowMs());
-        assertEquals(Set.of(RunningEvidence.values()), config.runningEvidence());
-        assertTrue(config.lockPidCheck() && config.redactKeys());
-        assertEquals(new Config.Http(false, "127.0.0.1", 18780, Optional.empty(), Optional.empty()), config.http());
-        assertEquals(List.of(300_000L, 120_000L, 60_000L, 15_000L, 600_000L), List.of(config.activeLeaseMs(),
-                config.cautiousLeaseMs(), config.idleGraceMs(), config.logIntervalMs(), config.activityTtlMs()));
+        assertEquals(Optional.empty(), config.file());
+        assertEquals("8", config.get(Setting.MAX_CONCURRENT).toString());
+        assertEquals(30_000, config.get(Setting.RUNNING_WINDOW_MS));
+        assertEquals(300_000, config.get(Setting.DETAILS_WINDOW_MS));
+        assertEquals(Set.of(RunningEvidence.values()), config.get(Setting.RUNNING_EVIDENCE));
+        assertTrue(config.get(Setting.LOCK_PID_CHECK) && config.get(Setting.REDACT_KEYS));
+        assertEquals(List.of(false, "127.0.0.1", 18780), List.of(config.get(Setting.HTTP_ALLOW_NO_AUTH),
+                config.get(Setting.HTTP_HOST), config.get(Setting.HTTP_PORT)));
+        assertEquals(Optional.empty(), config.find(Setting.HTTP_SECRET));
+        assertEquals(Optional.empty(), config.find(Setting.HTTP_SECRET_FILE));
+        assertEquals(Optional.empty(), config.find(Setting.STATE_DIR));
+        assertEquals(List.of(300_000L, 120_000L, 60_000L, 15_000L, 600_000L), List.of(config.get(Setting.ACTIVE_LEASE_MS),
+                config.get(Setting.CAUTIOUS_LEASE_MS), config.get(Setting.IDLE_GRACE_MS),
+                config.get(Setting.LOG_INTERVAL_MS), config.get(Setting.ACTIVITY_TTL_MS)));
     }
 
     @Test
@@ -50,15 +55,12 @@ class ConfigLoaderTest {
         ConfigLoader loader = new ConfigLoader(Map.of(), tmp.resolve("absent.json"));
         Config example = loader.load(Optional.of(Path.of("config.example.json")), Map.of());
         Config defaults = loader.load(Optional.empty(), Map.of());
-        assertEquals(Optional.of(Path.of("/home/openclaw/.openclaw")), example.stateDir());
+        assertEquals(Optional.of(Path.of("/home/openclaw/.openclaw")), example.find(Setting.STATE_DIR));
         // No secretFile: under systemd the secret arrives as a credential ($CREDENTIALS_DIRECTORY/secret).
-        assertEquals(Optional.empty(), example.http().secretFile());
-        assertEquals(defaults, new Config(defaults.configFile(), defaults.stateDir(), example.sessionDirs(),
-                example.maxConcurrent(), example.runningWindowMs(), example.detailsWindowMs(), example.runningEvidence(),
-                example.lockPidCheck(), example.redactKeys(), new Config.Http(example.http().allowNoAuth(),
-                example.http().host(), example.http().port(), example.http().secret(), example.http().secretFile()),
-                example.activeLeaseMs(), example.cautiousLeaseMs(), example.idleGraceMs(), example.logIntervalMs(),
-                example.activityTtlMs()));
+        assertEquals(Optional.empty(), example.find(Setting.HTTP_SECRET_FILE));
+        Map<String, Object> every = new java.util.HashMap<>(example.describe());
+        every.put(Setting.STATE_DIR.key(), null);
+        assertEquals(defaults.describe(), every);
     }
 
     @Test
@@ -68,19 +70,19 @@ class ConfigLoaderTest {
                 Map.of("OPENCLAW_SESSION_STATUS_HTTP_PORT", "2000", "OPENCLAW_SESSION_STATUS_RUNNING_WINDOW_MS", "2000",
                         "OPENCLAW_SESSION_STATUS_SESSION_DIRS", "/a, /b"),
                 Map.of("http.port", "3000"));
-        assertEquals(3000, config.http().port());
-        assertEquals("localhost", config.http().host());
-        assertEquals(2000, config.runningWindowMs());
-        assertTrue(config.maxConcurrent().isAuto());
-        assertEquals(Set.of(RunningEvidence.MTIME, RunningEvidence.LOCK), config.runningEvidence());
-        assertEquals(List.of(Path.of("/a"), Path.of("/b")), config.sessionDirs());
-        assertEquals(5, config.activeLeaseMs());
+        assertEquals(3000, config.get(Setting.HTTP_PORT));
+        assertEquals("localhost", config.get(Setting.HTTP_HOST));
+        assertEquals(2000, config.get(Setting.RUNNING_WINDOW_MS));
+        assertTrue(config.get(Setting.MAX_CONCURRENT).isAuto());
+        assertEquals(Set.of(RunningEvidence.MTIME, RunningEvidence.LOCK), config.get(Setting.RUNNING_EVIDENCE));
+        assertEquals(List.of(Path.of("/a"), Path.of("/b")), config.get(Setting.SESSION_DIRS));
+        assertEquals(5, config.get(Setting.ACTIVE_LEASE_MS));
     }
 
     @Test
     void leaseTimingsAreAcceptedAtTopLevelOrUnderBusyState() throws Exception {
-        assertEquals(7, load("{\"cautiousLeaseMs\":7}", Map.of(), Map.of()).cautiousLeaseMs());
-        assertEquals(7, load("{\"busyState\":{\"cautiousLeaseMs\":7}}", Map.of(), Map.of()).cautiousLeaseMs());
+        assertEquals(7, load("{\"cautiousLeaseMs\":7}", Map.of(), Map.of()).get(Setting.CAUTIOUS_LEASE_MS));
+        assertEquals(7, load("{\"busyState\":{\"cautiousLeaseMs\":7}}", Map.of(), Map.of()).get(Setting.CAUTIOUS_LEASE_MS));
         assertTrue(error("{\"cautiousLeaseMs\":7,\"busyState\":{\"cautiousLeaseMs\":8}}").contains("give only one"));
     }
 
@@ -90,7 +92,7 @@ class ConfigLoaderTest {
         "{\"http\":{\"prot\":1}}                | config http.prot: unknown key",
         "{\"runningWindowMs\":\"30s\"}          | config runningWindowMs: must be a whole number",
         "{\"runningWindowMs\":-5}               | config runningWindowMs: must be a positive number",
-        "{\"idleGraceMs\":-1}                   | config idleGraceMs: must not be negative",
+        "{\"idleGraceMs\":-1}                   | config idleGraceMs: must be a number of milliseconds, not negative",
         "{\"http\":{\"port\":70000}}            | config http.port: must be a port from 0 to 65535",
         "{\"lockPidCheck\":\"yes\"}             | config lockPidCheck: must be true or false",
         "{\"runningEvidence\":[\"vibes\"]}      | config runningEvidence: unknown evidence 'vibes'",

@@ -29,8 +29,8 @@ import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.ConfigLoader;
 import org.openclaw.sessionstatus.config.Secrets;
 import org.openclaw.sessionstatus.logstream.LogStream;
-import org.openclaw.sessionstatus.model.ModelLoop;
-import org.openclaw.sessionstatus.model.Snapshot;
+import org.openclaw.sessionstatus.snapshot.ModelLoop;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.testing.Fixtures;
 import org.openclaw.sessionstatus.testing.Harness;
 
@@ -158,7 +158,7 @@ class StatusServerTest {
 
     @Test
     void beforeTheFirstScanReadinessAndStatusAre503() throws Exception {
-        ModelLoop neverScanned = new ModelLoop(Harness.policy(30_000), Clock.systemUTC());
+        ModelLoop neverScanned = new ModelLoop(Harness.settings(30_000), Clock.systemUTC());
         try (StatusServer server = new StatusServer(new InetSocketAddress("127.0.0.1", 0),
                 Optional.empty(), neverScanned::current, () -> true, "test")) {
             URI base = URI.create("http://127.0.0.1:" + server.port());

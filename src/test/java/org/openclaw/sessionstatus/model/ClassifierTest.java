@@ -20,14 +20,14 @@ class ClassifierTest {
     static final long TTL = 600_000;
     static final long CAUTIOUS = 120_000;
 
-    static Policy policy(Set<RunningEvidence> evidence) {
-        return new Policy(evidence, WINDOW, 300_000, TTL, CAUTIOUS, 300_000, 60_000, 15_000, 8, true);
+    static ModelSettings settings(Set<RunningEvidence> evidence) {
+        return new ModelSettings(evidence, WINDOW, 300_000, TTL, CAUTIOUS, 300_000, 60_000, 15_000, 8, true);
     }
 
-    static final Classifier ALL = new Classifier(policy(Set.of(RunningEvidence.values())));
+    static final Classifier ALL = new Classifier(settings(Set.of(RunningEvidence.values())));
 
     static SessionEvidence session(Transcript transcript, Lock lock, Store store) {
-        return new SessionEvidence("agent:main:main", "main", null, transcript, lock, store);
+        return SessionEvidence.session("agent:main:main", "main", null, transcript, lock, store);
     }
 
     static Transcript transcript(long mtime, Phase phase) {
@@ -122,7 +122,7 @@ class ClassifierTest {
 
     @Test
     void withOnlyTheMtimeRuleItIsSeed000() {
-        Classifier seed = new Classifier(policy(Set.of(RunningEvidence.MTIME)));
+        Classifier seed = new Classifier(settings(Set.of(RunningEvidence.MTIME)));
         SessionEvidence toolCall = session(transcript(T0, Phase.IN_TOOL_CALL),
                 new Lock(T0, 300_000, Liveness.DEAD, T0), new Store(T0 + 60_000, "running", 0));
         assertEquals(State.RUNNING, seed.classify(toolCall, T0 + WINDOW - 1).state(), "the dead lock is not evidence here");

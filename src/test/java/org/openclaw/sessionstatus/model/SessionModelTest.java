@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * gives for the same evidence at the same instant, after any sequence of updates and clock moves.
  */
 class SessionModelTest {
-    static final Policy POLICY = ClassifierTest.policy(Set.of(RunningEvidence.values()));
+    static final ModelSettings SETTINGS = ClassifierTest.settings(Set.of(RunningEvidence.values()));
     static final List<String> PARTITIONS = List.of("/a/sessions", "/b/sessions", "/c/sessions");
     static final List<String> KINDS = List.of("main", "telegram:direct:123", "subagent:x", "cron:job", "hook:h");
 
@@ -23,9 +23,9 @@ class SessionModelTest {
     void incrementalEvaluationEqualsAFreshOne() {
         for (long seed = 1; seed <= 20; seed++) {
             Random random = new Random(seed);
-            SessionModel incremental = new SessionModel(POLICY);
+            SessionModel incremental = new SessionModel(SETTINGS);
             Map<String, Map<String, SessionEvidence>> world = new HashMap<>();
-            SourceHealth health = new SourceHealth(true, 3, 0, false, 0, 1, 0);
+            SourceHealth health = new SourceHealth("dirs", true, 3, 0, false, 0, 1, 0);
             incremental.health(health);
             long now = 1_800_000_000_000L;
             for (int step = 0; step < 300; step++) {
@@ -59,7 +59,7 @@ class SessionModelTest {
                         incremental.apply(PartitionUpdate.patch(partition, List.of(evidence), Set.of()));
                     }
                 }
-                SessionModel fresh = new SessionModel(POLICY);
+                SessionModel fresh = new SessionModel(SETTINGS);
                 fresh.health(health);
                 world.forEach((p, s) -> fresh.apply(PartitionUpdate.replace(p, List.copyOf(s.values()))));
                 SessionModel.Evaluation expected = fresh.evaluate(now);
@@ -76,7 +76,10 @@ class SessionModelTest {
         return "agent:" + partition.charAt(1) + ":" + KINDS.get(random.nextInt(KINDS.size())) + random.nextInt(3);
     }
 
-    /** Any mix of transcript, lock and store, with instants around now: running, stale, recent, old. */
+    /**
+     * Any mix of transcript, lock, store (with the SQLite era's pending inputs and tasks), owner and background runs,
+     * with instants around now: running, stale, recent, old.
+     */
     static SessionEvidence evidence(Random random, String partition, long now) {
         long activity = now - switch (random.nextInt(4)) {
             case 0 -> random.nextInt(40_000);
@@ -90,7 +93,11 @@ class SessionModelTest {
                 300_000, SessionEvidence.Liveness.values()[random.nextInt(3)], activity);
         String[] statuses = {null, "running", "done", "failed", "killed", "timeout"};
         SessionEvidence.Store store = random.nextInt(4) == 0 ? null : new SessionEvidence.Store(activity,
-                statuses[random.nextInt(statuses.length)], random.nextBoolean() ? activity : 0);
-        return new SessionEvidence(key(random, partition), String.valueOf(partition.charAt(1)), null, transcript, lock, store);
+                statuses[random.nextInt(statuses.length)], random.nextBoolean() ? activity : 0,
+                random.nextInt(3) == 0 ? random.nextInt(3) : 0, random.nextInt(4) == 0);
+        SessionEvidence.Owner owner = random.nextBoolean() ? null : new SessionEvidence.Owner(
+                SessionEvidence.Liveness.values()[random.nextInt(3)], activity + random.nextInt(100_000));
+        return new SessionEvidence(key(random, partition), String.valueOf(partition.charAt(1)), null, transcript, lock,
+                store, owner, random.nextInt(8) == 0);
     }
 }

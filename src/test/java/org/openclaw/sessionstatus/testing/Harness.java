@@ -9,47 +9,55 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.openclaw.sessionstatus.model.ModelLoop;
-import org.openclaw.sessionstatus.model.Policy;
+import org.openclaw.sessionstatus.model.ModelSettings;
 import org.openclaw.sessionstatus.model.RunningEvidence;
-import org.openclaw.sessionstatus.model.Snapshot;
 import org.openclaw.sessionstatus.model.StatusView;
-import org.openclaw.sessionstatus.source.FileSource;
+import org.openclaw.sessionstatus.snapshot.ModelLoop;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
+import org.openclaw.sessionstatus.Sources;
 
-/** A real model loop fed by a real file source on a real directory: what the daemon runs, minus HTTP. */
+/** A real model loop fed by the real sources on a real directory: what the daemon runs, minus HTTP. */
 public final class Harness implements AutoCloseable {
     public static final Duration DEADLINE = Duration.ofSeconds(20);
 
     public final ModelLoop model;
-    public final FileSource source;
+    public final Sources sources;
 
     public Harness(Path stateDir, long runningWindowMs, List<Path> extraDirs) {
-        this(stateDir, policy(runningWindowMs), extraDirs);
+        this(stateDir, settings(runningWindowMs), extraDirs, true, Clock.systemUTC());
     }
 
-    public Harness(Path stateDir, Policy policy, List<Path> extraDirs) {
-        model = new ModelLoop(policy, Clock.systemUTC());
-        source = new FileSource(new FileSource.Settings(stateDir, extraDirs, true, Optional.empty()), model,
-                Clock.systemUTC());
+    public Harness(Path stateDir, ModelSettings settings, List<Path> extraDirs, boolean lockPidCheck, Clock clock) {
+        model = new ModelLoop(settings, clock);
+        sources = Sources.open(new Sources.Settings(stateDir, extraDirs, lockPidCheck, Optional.empty()), model, clock);
+        model.onRescanNeeded(() -> sources.requestRescan("the model started over"));
         model.start();
-        source.start();
+        sources.start();
     }
 
-    public static Policy policy(long runningWindowMs) {
-        return new Policy(Set.of(RunningEvidence.values()), runningWindowMs, 300_000, 600_000, 120_000, 300_000,
+    public static ModelSettings settings(long runningWindowMs) {
+        return new ModelSettings(Set.of(RunningEvidence.values()), runningWindowMs, 300_000, 600_000, 120_000, 300_000,
                 60_000, 200, 8, true);
     }
 
     /** Waits, up to a generous deadline, for a snapshot the condition accepts; fails with the last one if none. */
     public Snapshot await(String what, Predicate<StatusView> condition) throws InterruptedException {
-        Snapshot snapshot = model.await(s -> s.ready() && condition.test(s.status()), DEADLINE);
-        assertTrue(snapshot.ready() && condition.test(snapshot.status()), what + "; last status: " + snapshot.status());
+        return awaitSnapshot(what, s -> condition.test(s.status()));
+    }
+
+    /** Waits for a ready snapshot the condition accepts; fails with the last one if none comes in time. */
+    public Snapshot awaitSnapshot(String what, Predicate<Snapshot> condition) throws InterruptedException {
+        Snapshot snapshot = model.await(s -> s.ready() && condition.test(s), DEADLINE);
+        StatusView status = snapshot.status();
+        assertTrue(snapshot.ready() && condition.test(snapshot), what + "; last status: " + status.running() + " of "
+                + status.total() + " running, " + status.details().size() + " listed; busy: " + snapshot.busy()
+                + "; health: " + snapshot.health());
         return snapshot;
     }
 
     @Override
     public void close() {
-        source.close();
+        sources.close();
         model.close();
     }
 }

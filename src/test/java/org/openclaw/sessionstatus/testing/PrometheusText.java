@@ -1,7 +1,6 @@
 package org.openclaw.sessionstatus.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -37,8 +36,7 @@ public record PrometheusText(Map<String, Double> samples, Map<String, String> ty
     }
 
     public static PrometheusText parse(String text, Path workDir) throws IOException, InterruptedException {
-        String python = Python.withModule("prometheus_client");
-        assertNotNull(python, "no python3 with prometheus_client: apt-get install python3-prometheus-client (.ci/run does)");
+        String python = Python.require("prometheus_client");
         Process parser = new ProcessBuilder(python, Python.script("parse_prometheus.py", workDir).toString()).start();
         try (OutputStream stdin = parser.getOutputStream()) {
             stdin.write(text.getBytes(StandardCharsets.UTF_8));
@@ -54,7 +52,7 @@ public record PrometheusText(Map<String, Double> samples, Map<String, String> ty
             types.put(family.get("name").asText(), family.get("type").asText());
             for (JsonNode sample : family.get("samples")) {
                 List<String> labels = new ArrayList<>();
-                sample.get("labels").fields().forEachRemaining(label -> {
+                sample.get("labels").properties().forEach(label -> {
                     labelNames.add(label.getKey());
                     labels.add(label.getKey() + "=" + label.getValue().asText());
                 });

@@ -7,10 +7,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /** Real peers written in Python: the sample controller, the Prometheus parser, a systemd notify socket. */
 public final class Python {
     private Python() {
+    }
+
+    /**
+     * A python3 that can import the module; if there is none the calling test is skipped, never failed: a missing peer
+     * tool says nothing about the daemon. {@code .ci/run} installs the peers, so CI runs these tests.
+     */
+    public static String require(String module) throws InterruptedException {
+        String python = withModule(module);
+        Assumptions.assumeTrue(python != null, "skipped: no python3 that can import " + module
+                + " (Debian: python3" + (module.equals("prometheus_client") ? "-prometheus-client" : "") + ")");
+        return python;
     }
 
     /** A python3 that can import the module, or null: Debian's packages are not seen by a pyenv python3 on PATH. */

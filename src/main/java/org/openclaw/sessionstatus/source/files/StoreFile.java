@@ -1,4 +1,4 @@
-package org.openclaw.sessionstatus.source;
+package org.openclaw.sessionstatus.source.files;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

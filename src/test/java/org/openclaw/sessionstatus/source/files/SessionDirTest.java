@@ -1,4 +1,4 @@
-package org.openclaw.sessionstatus.source;
+package org.openclaw.sessionstatus.source.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openclaw.sessionstatus.source.ProcessTable;
+import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.Phase;
 import org.openclaw.sessionstatus.model.SessionEvidence;

@@ -29,13 +29,13 @@ import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.ConfigLoader;
 import org.openclaw.sessionstatus.config.Secrets;
 import org.openclaw.sessionstatus.logstream.LogStream;
-import org.openclaw.sessionstatus.model.Snapshot;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.testing.Fixtures;
 import org.openclaw.sessionstatus.testing.Harness;
 import org.openclaw.sessionstatus.testing.PrometheusText;
 
 /** docs/kubernetes.md: its manifests parse, agree with each other, and name paths the real daemon answers. */
-class KubernetesManifestsTest {
+class KubernetesManifestsIT {
     static final Pattern YAML_BLOCK = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL);
     static final Pattern SELECTOR = Pattern.compile("([a-z_]+)\\{([a-z_]+)=\"([a-z_]+)\"}");
 

@@ -2,8 +2,8 @@ package org.openclaw.sessionstatus.model;
 
 import java.util.Set;
 
-/** The model's rules: which evidence counts, the windows, the lease timings (SPEC §2–§4). */
-public record Policy(
+/** The settings the model's rules read: which evidence counts, the windows, the lease timings (SPEC §2–§4). */
+public record ModelSettings(
         Set<RunningEvidence> runningEvidence,
         long runningWindowMs,
         long detailsWindowMs,
@@ -15,7 +15,7 @@ public record Policy(
         int maxConcurrent,
         boolean redactKeys) {
 
-    public Policy {
+    public ModelSettings {
         runningEvidence = Set.copyOf(runningEvidence);
     }
 

@@ -8,10 +8,18 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
+import org.openclaw.sessionstatus.model.EvidenceSink;
 
-/** Reads {@code agents.defaults.maxConcurrent} from the gateway's {@code openclaw.json}, which is JSON5. */
-final class GatewayConfig {
+/**
+ * For {@code maxConcurrent: "auto"}: polls the gateway's {@code openclaw.json} (JSON5) every tick and, when it
+ * changed, tells the sink its {@code agents.defaults.maxConcurrent}. Polled, not watched: the file may live anywhere
+ * ({@code $OPENCLAW_CONFIG_PATH}), and one stat a second costs nothing.
+ */
+public final class GatewayConfigSource extends WatchedSource {
     private static final ObjectMapper JSON5 = JsonMapper.builder(new JsonFactory())
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_YAML_COMMENTS,
                     JsonReadFeature.ALLOW_TRAILING_COMMA, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
@@ -23,7 +31,45 @@ final class GatewayConfig {
                     JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
             .build();
 
-    private GatewayConfig() {
+    private final Path file;
+    private final EvidenceSink sink;
+    private FileTime seen;
+
+    public GatewayConfigSource(Path file, EvidenceSink sink) {
+        super("gateway-config");
+        this.file = file;
+        this.sink = sink;
+    }
+
+    /** None: it only ticks. */
+    @Override
+    protected List<Path> roots() {
+        return List.of();
+    }
+
+    @Override
+    public void rescan(String why) {
+        seen = null;
+        tick();
+    }
+
+    @Override
+    public void changed(Set<Path> paths) {
+        tick();
+    }
+
+    @Override
+    public void tick() {
+        FileTime modified;
+        try {
+            modified = Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            modified = FileTime.fromMillis(0);
+        }
+        if (!modified.equals(seen)) {
+            seen = modified;
+            sink.maxConcurrent(maxConcurrent(file));
+        }
     }
 
     /** Empty when the file is missing, unreadable, or sets no positive whole number there. */

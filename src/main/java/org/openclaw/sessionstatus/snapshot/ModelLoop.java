@@ -1,4 +1,4 @@
-package org.openclaw.sessionstatus.model;
+package org.openclaw.sessionstatus.snapshot;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -12,6 +12,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.openclaw.sessionstatus.model.EvidenceSink;
+import org.openclaw.sessionstatus.model.ModelSettings;
+import org.openclaw.sessionstatus.model.PartitionUpdate;
+import org.openclaw.sessionstatus.model.SessionModel;
+import org.openclaw.sessionstatus.model.SourceHealth;
+import org.openclaw.sessionstatus.threads.DaemonThreads;
 import org.tinylog.Logger;
 
 /**
@@ -19,12 +25,16 @@ import org.tinylog.Logger;
  * writer applies everything queued, evaluates once, and publishes a new {@link Snapshot} when the answer changed.
  * It also wakes by itself at the next instant the answer changes by the clock alone (a session leaving the running
  * window, a stale hold running out), and at least every {@code logIntervalMs} so no snapshot grows old.
+ *
+ * <p>If applying evidence or evaluating fails halfway, the table may no longer add up: the loop starts over with an
+ * empty table and asks every source for a full rescan, holding the lease meanwhile.
  */
 public final class ModelLoop implements EvidenceSink, AutoCloseable {
     private final BlockingQueue<Consumer<SessionModel>> inbox = new LinkedBlockingQueue<>();
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
-    private final SessionModel model;
-    private final Policy policy;
+    private final List<Runnable> rescanRequests = new CopyOnWriteArrayList<>();
+    private SessionModel model;
+    private final ModelSettings settings;
     private final Clock clock;
     private final String bootId;
     private final Thread writer;
@@ -36,9 +46,9 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     private long lastEvaluationEnd;
     private long lastEvaluationCost;
 
-    public ModelLoop(Policy policy, Clock clock) {
-        this.model = new SessionModel(policy);
-        this.policy = policy;
+    public ModelLoop(ModelSettings settings, Clock clock) {
+        this.model = new SessionModel(settings);
+        this.settings = settings;
         this.clock = clock;
         byte[] boot = new byte[4];
         new SecureRandom().nextBytes(boot);
@@ -47,14 +57,18 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         SessionModel.Evaluation first = model.evaluate(now);
         this.nextChangeAt = first.nextChangeAtMs();
         this.current = Snapshot.of(1, etag(1), now, false, first);
-        this.nextHeartbeatAt = now + policy.logIntervalMs();
-        this.writer = new Thread(this::run, "model-writer");
-        writer.setDaemon(true);
+        this.nextHeartbeatAt = now + settings.logIntervalMs();
+        this.writer = DaemonThreads.create("model-writer", this::run);
     }
 
     /** Listeners run on the writer thread after each new revision: they must be quick and must not block. */
     public void addListener(Consumer<Snapshot> listener) {
         listeners.add(listener);
+    }
+
+    /** Called (on the writer thread) when the model had to start over: the source must deliver everything again. */
+    public void onRescanNeeded(Runnable request) {
+        rescanRequests.add(request);
     }
 
     public void start() {
@@ -82,7 +96,7 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
 
     /** Whether the writer thread is alive and not wedged: it has published within two heartbeat intervals. */
     public boolean healthy() {
-        return writer.isAlive() && clock.millis() - current.generatedAt().toEpochMilli() <= 2 * policy.logIntervalMs() + 1_000;
+        return writer.isAlive() && clock.millis() - current.generatedAt().toEpochMilli() <= 2 * settings.logIntervalMs() + 1_000;
     }
 
     @Override
@@ -129,9 +143,25 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // One bad batch must not stop the daemon from answering: log it and keep the last good state.
-                Logger.error(e, "model update failed");
+                startOver(e);
             }
+        }
+    }
+
+    /**
+     * A batch failed halfway, so the running sums may no longer match the table: drop the table, keep what the
+     * sources said of their health (now rescanning, so the lease holds), and ask each source for everything again.
+     */
+    private void startOver(RuntimeException failure) {
+        Logger.error(failure, "applying evidence failed; starting over from a full rescan of every source");
+        model = model.startOver();
+        for (Runnable request : rescanRequests) {
+            request.run();
+        }
+        try {
+            evaluate(clock.millis());
+        } catch (RuntimeException e) {
+            Logger.error(e, "evaluating the empty model failed");
         }
     }
 
@@ -158,7 +188,7 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         // A revision at least every logIntervalMs, on a fixed beat: the log stream's periodic line, fresh timestamps.
         boolean periodic = now >= nextHeartbeatAt;
         if (periodic) {
-            nextHeartbeatAt = Math.max(nextHeartbeatAt + policy.logIntervalMs(), now + 1);
+            nextHeartbeatAt = Math.max(nextHeartbeatAt + settings.logIntervalMs(), now + 1);
         }
         // The source's counters count as a change too, so /metrics never lags behind them.
         boolean changed = previous.ready() != evaluation.ready() || !previous.status().equals(evaluation.status())

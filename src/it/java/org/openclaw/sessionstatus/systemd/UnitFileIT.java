@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code systemd-analyze verify} on the unit as the .deb installs it, in a throwaway root (the host's own units, the
  * launcher at {@code /usr/bin}), so it runs without root. {@code packaging/test-deb.sh} verifies the installed unit.
  */
-class UnitFileTest {
+class UnitFileIT {
     static final Path UNIT = Path.of("systemd", "openclaw-session-status.service");
 
     @TempDir

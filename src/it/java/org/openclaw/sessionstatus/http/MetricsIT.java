@@ -25,14 +25,14 @@ import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.ConfigLoader;
 import org.openclaw.sessionstatus.config.Secrets;
 import org.openclaw.sessionstatus.logstream.LogStream;
-import org.openclaw.sessionstatus.model.Snapshot;
+import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.testing.Fixtures;
 import org.openclaw.sessionstatus.testing.Harness;
 import org.openclaw.sessionstatus.testing.PrometheusText;
 import org.opentest4j.AssertionFailedError;
 
 /** {@code /metrics} of the real daemon, read by the official Prometheus parser, against the JSON of the same revision. */
-class MetricsTest {
+class MetricsIT {
     static final String SECRET = "metrics-secret";
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PREFIX = "openclaw_session_status_";

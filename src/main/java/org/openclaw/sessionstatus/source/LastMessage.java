@@ -4,91 +4,39 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.openclaw.sessionstatus.model.Phase;
 
 /**
- * Reads the phase of a transcript's last message from its tail (SPEC §2). It reads {@value #FIRST_WINDOW} bytes
- * from the end and, only while no whole message line is in view (a long tool result), widens up to
- * {@value #MAX_WINDOW} bytes: the cost is bounded whatever the file's size. A last line still being written is
- * skipped as unparseable.
+ * The phase of a transcript's last message (SPEC §2), from its lines offered newest first — a file's tail in the
+ * file era, {@code transcript_events} rows in the SQLite era. Only a few fields of each line are read; content is
+ * skipped, and a line that is not one whole JSON object (cut off mid-write) is no evidence.
  */
-final class TranscriptTail {
-    static final int FIRST_WINDOW = 64 * 1024;
-    static final int MAX_WINDOW = 1024 * 1024;
+public final class LastMessage {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** @param lastMessageAtMs the {@code timestamp} of the last message line, 0 if none or unreadable */
-    record Result(Phase phase, long lastMessageAtMs) {
-        static final Result UNKNOWN = new Result(Phase.UNKNOWN, 0);
+    public record Result(Phase phase, long lastMessageAtMs) {
+        public static final Result UNKNOWN = new Result(Phase.UNKNOWN, 0);
     }
 
-    private TranscriptTail() {
-    }
+    private boolean promptErrorAfter;
 
-    static Result read(SeekableByteChannel channel) throws IOException {
-        long size = channel.size();
-        int window = (int) Math.min(size, FIRST_WINDOW);
-        while (window > 0) {
-            byte[] bytes = readLast(channel, size, window);
-            Result result = lastMessage(bytes, window < size);
-            if (result != null) {
-                return result;
-            }
-            if (window == size || window >= MAX_WINDOW) {
-                break;
-            }
-            window = (int) Math.min(size, Math.min((long) window * 4, MAX_WINDOW));
+    /** Offers the next line back in time. @return the result once a message line decides it, else null */
+    public Result older(byte[] bytes, int from, int to) {
+        Line line = parse(bytes, from, to);
+        if (line == null) {
+            return null;
         }
-        return Result.UNKNOWN;
-    }
-
-    private static byte[] readLast(SeekableByteChannel channel, long size, int window) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(window);
-        channel.position(size - window);
-        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-            // keep reading: a channel may return fewer bytes than asked
+        if (line.type.equals("custom") && "openclaw:prompt-error".equals(line.customType)) {
+            promptErrorAfter = true;
+        } else if (line.type.equals("message")) {
+            Phase phase = phaseOf(line);
+            // A prompt error after the last message means the run died there (e.g. an abort mid tool call).
+            return new Result(promptErrorAfter && phase.inFlight() ? Phase.FAILED : phase, line.timestampMs);
         }
-        buffer.flip();
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
-    }
-
-    /**
-     * Scans lines from the last to the first. Returns null when no message line is in view and more of the file
-     * lies before the window (the caller widens it).
-     *
-     * @param cutAtStart the window starts inside the file: its first line is a fragment and is not parsed
-     */
-    private static Result lastMessage(byte[] bytes, boolean cutAtStart) {
-        boolean promptErrorAfter = false;
-        int end = bytes.length;
-        while (end > 0) {
-            int start = end - 1;
-            while (start >= 0 && bytes[start] != '\n') {
-                start--;
-            }
-            if (start < 0 && cutAtStart) {
-                return null;
-            }
-            Line line = parse(bytes, start + 1, end);
-            end = Math.max(start, 0);
-            if (line == null) {
-                continue;
-            }
-            if (line.type.equals("custom") && "openclaw:prompt-error".equals(line.customType)) {
-                promptErrorAfter = true;
-            } else if (line.type.equals("message")) {
-                Phase phase = phaseOf(line);
-                // A prompt error after the last message means the run died there (e.g. an abort mid tool call).
-                return new Result(promptErrorAfter && phase.inFlight() ? Phase.FAILED : phase, line.timestampMs);
-            }
-        }
-        return cutAtStart ? null : Result.UNKNOWN;
+        return null;
     }
 
     private static Phase phaseOf(Line line) {

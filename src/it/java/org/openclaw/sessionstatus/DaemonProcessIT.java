@@ -22,22 +22,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openclaw.sessionstatus.testing.Fixtures;
 import org.openclaw.sessionstatus.testing.Python;
 
 /** The daemon as its own process, as systemd or a container would run it. */
-class DaemonProcessTest {
+class DaemonProcessIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String SECRET = "process-test-secret-7d1f";
     static final Duration DEADLINE = Duration.ofSeconds(30);
@@ -72,27 +73,29 @@ class DaemonProcessTest {
         Path out = tmp.resolve("stdout");
         Path err = tmp.resolve("stderr");
         daemon = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Pattern serving = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
+        CompletableFuture<Integer> listening = new CompletableFuture<>();
         follow(out, line -> {
             allStdout.add(line);
             stdout.add(line);
         });
-        follow(err, stderr::add);
-        Pattern serving = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (port == 0 && System.nanoTime() < deadline) {
-            for (String line : stderr) {
-                Matcher m = serving.matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                }
+        follow(err, line -> {
+            stderr.add(line);
+            Matcher m = serving.matcher(line);
+            if (m.find()) {
+                listening.complete(Integer.parseInt(m.group(1)));
             }
-            Thread.sleep(20);
+        });
+        try {
+            port = listening.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            port = 0;
         }
         assertTrue(port > 0, "the daemon said where it listens: " + stderr);
         return state.resolve("agents/main/sessions");
     }
 
-    /** Hands each complete line of a growing file to the sink, like {@code tail -f}. */
+    /** Hands each complete line of a growing file to the sink, like {@code tail -f} (which polls at the end, too). */
     static void follow(Path file, java.util.function.Consumer<String> sink) {
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -184,7 +187,7 @@ class DaemonProcessTest {
         List<String> secrets = new ArrayList<>(List.of(SECRET, tmp.toString(), "/home/openclaw", "agent:main",
                 "hello quick", "SLEEP", "sleep 20", "fake-model", "harness-token"));
         JsonNode store = JSON.readTree(Files.readString(sessions.resolve("sessions.json")));
-        for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) store::fields) {
+        for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) store.properties()::iterator) {
             secrets.add(entry.getKey());
             secrets.add(entry.getValue().get("sessionId").asText());
             secrets.add(entry.getValue().get("sessionId").asText().substring(0, 8));
@@ -199,8 +202,7 @@ class DaemonProcessTest {
 
     @Test
     void theSampleControllerExtendsWhileBusy() throws Exception {
-        String python3 = Python.withModule("json");
-        Assumptions.assumeTrue(python3 != null, "python3 is needed to run docs/controller.py");
+        String python3 = Python.require("json");
         Path sessions = start(15_000);
         nextLine(event("startup"), "startup");
         Files.writeString(sessions.resolve(QUICK + ".jsonl"), "{\"type\":\"message\",\"id\":\"x\",\"parentId\":null,"

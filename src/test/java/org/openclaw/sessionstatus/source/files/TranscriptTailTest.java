@@ -1,4 +1,4 @@
-package org.openclaw.sessionstatus.source;
+package org.openclaw.sessionstatus.source.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +16,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.openclaw.sessionstatus.source.ProcessTable;
+import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.model.Phase;
 
 class TranscriptTailTest {
@@ -39,7 +41,7 @@ class TranscriptTailTest {
         return "{\"type\":\"custom\",\"customType\":\"" + customType + "\",\"data\":{},\"id\":\"c\",\"parentId\":\"a\",\"timestamp\":\"2026-11-22T04:06:15.520Z\"}\n";
     }
 
-    TranscriptTail.Result tail(String content) throws IOException {
+    LastMessage.Result tail(String content) throws IOException {
         Files.writeString(file, content);
         try (SeekableByteChannel channel = Files.newByteChannel(file)) {
             return TranscriptTail.read(channel);
@@ -79,7 +81,7 @@ class TranscriptTailTest {
     void aLastLineStillBeingWrittenIsSkipped() throws IOException {
         String ts = "2026-11-22T04:04:24.617Z";
         String partial = message("assistant", "stop", ts, "done");
-        TranscriptTail.Result result = tail(HEADER + message("assistant", "toolUse", ts, "")
+        LastMessage.Result result = tail(HEADER + message("assistant", "toolUse", ts, "")
                 + partial.substring(0, partial.length() / 2));
         assertEquals(Phase.IN_TOOL_CALL, result.phase());
     }

@@ -1,4 +1,4 @@
-package org.openclaw.sessionstatus.source;
+package org.openclaw.sessionstatus.source.files;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
+import org.openclaw.sessionstatus.source.LastMessage;
+import org.openclaw.sessionstatus.source.ProcessTable;
 
 /**
  * One OpenClaw session dir: what its store, transcripts and locks say, joined into one {@link SessionEvidence} per
@@ -187,7 +189,7 @@ final class SessionDir {
         if (known != null && known.mtimeMs() == mtime && known.size() == size) {
             return;
         }
-        TranscriptTail.Result tail;
+        LastMessage.Result tail;
         try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             tail = TranscriptTail.read(channel);
         } catch (NoSuchFileException e) {
@@ -195,7 +197,7 @@ final class SessionDir {
             return;
         } catch (IOException e) {
             skippedFiles.increment();
-            tail = TranscriptTail.Result.UNKNOWN;
+            tail = LastMessage.Result.UNKNOWN;
         }
         transcripts.put(name, new TranscriptFile(mtime, size,
                 new SessionEvidence.Transcript(mtime, size, tail.phase(), tail.lastMessageAtMs())));
@@ -254,7 +256,7 @@ final class SessionDir {
             claimed.add(name);
             TranscriptFile transcript = transcripts.get(name);
             HeldLock lock = locks.get(name);
-            send(new SessionEvidence(key, agentId, entry.chatType(),
+            send(SessionEvidence.session(key, agentId, entry.chatType(),
                     transcript == null ? null : transcript.evidence(), lock == null ? null : lock.evidence(),
                     new SessionEvidence.Store(entry.updatedAtMs(), entry.status(), entry.endedAtMs())), upserts);
         }
@@ -265,7 +267,7 @@ final class SessionDir {
             boolean orphan = !claimed.contains(name) && !isClaimedElsewhere(name, keys)
                     && (transcript != null || lock != null) && !store.containsKey(orphanKey);
             if (orphan) {
-                send(new SessionEvidence(orphanKey, agentId, null, transcript == null ? null : transcript.evidence(),
+                send(SessionEvidence.session(orphanKey, agentId, null, transcript == null ? null : transcript.evidence(),
                         lock == null ? null : lock.evidence(), null), upserts);
             } else if (!store.containsKey(orphanKey) && sent.remove(orphanKey) != null) {
                 removed.add(orphanKey);

@@ -1,23 +1,35 @@
-package org.openclaw.sessionstatus.model;
+package org.openclaw.sessionstatus.snapshot;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.Map;
+import org.openclaw.sessionstatus.model.BusyView;
+import org.openclaw.sessionstatus.model.SourceHealth;
+import org.openclaw.sessionstatus.model.StatusView;
 
 /**
  * One revision in the Prometheus text format 0.0.4. Gauges and counters only: KEDA's metrics-api scaler and other
  * simple parsers take no other type. No label names a session: the label values are fixed enumerations.
  */
-final class Metrics {
+final class PrometheusText {
     static final String PREFIX = "openclaw_session_status_";
+    /** What each source's readable/unreadable units are, for the help line of {@code source_<units>}. */
+    private static final Map<String, String> UNITS = Map.of(
+            "dirs", "Session dirs",
+            "databases", "OpenClaw databases (agent and state)");
 
     private final StringBuilder text = new StringBuilder(2048);
 
-    private Metrics() {
+    private PrometheusText() {
     }
 
-    static byte[] render(long revision, StatusView status, BusyView busy, SourceHealth health) {
-        Metrics metrics = new Metrics();
+    /**
+     * @param health every source as one, for the counters
+     * @param sources each source's health, by its units: one {@code source_<units>} family each
+     */
+    static byte[] render(long revision, StatusView status, BusyView busy, SourceHealth health,
+            Map<String, SourceHealth> sources) {
+        PrometheusText metrics = new PrometheusText();
         metrics.family("sessions", "gauge", "Sessions by state, as on the status route (stale sessions count as idle).");
         metrics.sample("sessions", "state", "running", status.running());
         metrics.sample("sessions", "state", "idle", status.idle());
@@ -29,19 +41,23 @@ final class Metrics {
         metrics.gauge("stale", "1 when the answer rests on stale evidence.", busy.stale() ? 1 : 0);
         metrics.family("lease_action", "gauge", "1 for the recommended lease action, 0 for the others.");
         for (BusyView.Action action : BusyView.Action.values()) {
-            metrics.sample("lease_action", "action", lower(action), action == busy.action() ? 1 : 0);
+            metrics.sample("lease_action", "action", action.wireName(), action == busy.action() ? 1 : 0);
         }
         metrics.family("confidence", "gauge", "1 for the confidence of the answer, 0 for the others.");
         for (BusyView.Confidence confidence : BusyView.Confidence.values()) {
-            metrics.sample("confidence", "confidence", lower(confidence), confidence == busy.confidence() ? 1 : 0);
+            metrics.sample("confidence", "confidence", confidence.wireName(), confidence == busy.confidence() ? 1 : 0);
         }
         metrics.family("last_activity_timestamp_seconds", "gauge",
                 "Newest activity on any session, unix time in seconds; 0 when none was seen.");
         metrics.sample("last_activity_timestamp_seconds", BigDecimal.valueOf(busy.lastObservedAtMs(), 3).toPlainString());
         metrics.gauge("snapshot_revision", "Revision of the snapshot these figures come from (the ETag's number).", revision);
-        metrics.family("source_dirs", "gauge", "Session dirs by whether they could be read.");
-        metrics.sample("source_dirs", "state", "readable", health.readableDirs());
-        metrics.sample("source_dirs", "state", "unreadable", health.unreadableDirs());
+        for (SourceHealth source : sources.values()) {
+            String family = "source_" + source.source();
+            metrics.family(family, "gauge", UNITS.getOrDefault(source.source(), source.source())
+                    + " by whether they could be read.");
+            metrics.sample(family, "state", "readable", source.readable());
+            metrics.sample(family, "state", "unreadable", source.unreadable());
+        }
         metrics.counter("rescans_total", "Full rescans of the session dirs since start, the first scan included.", health.rescans());
         metrics.counter("watcher_errors_total", "File watcher errors since start (an inotify overflow is one).",
                 health.watcherErrors());
@@ -71,9 +87,5 @@ final class Metrics {
 
     private void sample(String nameAndLabels, String value) {
         text.append(PREFIX).append(nameAndLabels).append(' ').append(value).append('\n');
-    }
-
-    private static String lower(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
     }
 }

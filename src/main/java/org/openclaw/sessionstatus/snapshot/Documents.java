@@ -1,4 +1,4 @@
-package org.openclaw.sessionstatus.model;
+package org.openclaw.sessionstatus.snapshot;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -8,9 +8,11 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import org.openclaw.sessionstatus.model.BusyView;
+import org.openclaw.sessionstatus.model.SourceHealth;
+import org.openclaw.sessionstatus.model.StatusView;
 
-/** Serialises snapshots in the exact field order of the contracts (SPEC §3, §4). */
+/** The JSON documents of a snapshot, in the exact field order of the contracts (SPEC §3, §4, §5). */
 final class Documents {
     private static final JsonFactory JSON = new JsonFactory();
     private static final DateTimeFormatter ISO_MILLIS =
@@ -23,11 +25,35 @@ final class Documents {
         return ISO_MILLIS.format(instant);
     }
 
+    /** {@code {"ok":false,"error":"…"}}: the body of every error answer. */
+    static byte[] error(String message) {
+        return write(json -> {
+            json.writeStartObject();
+            json.writeBooleanField("ok", false);
+            json.writeStringField("error", message);
+            json.writeEndObject();
+        });
+    }
+
+    /** Why there is no status to give, or null when there is one. */
+    static String statusUnavailable(boolean ready, SourceHealth health) {
+        if (!ready) {
+            return "starting: the first scan is not done yet";
+        }
+        return health.unavailable() ? "no session source can be read (" + health.unreadable()
+                + " unreadable): the daemon cannot see whether any slot is free" : null;
+    }
+
     static byte[] status(Instant generatedAt, StatusView view) {
         return write(json -> {
             json.writeStartObject();
             json.writeBooleanField("ok", true);
             json.writeStringField("timestamp", iso(generatedAt));
+            if (view.partial()) {
+                // Some agents cannot be seen: the counts are a floor of running and a ceiling of available.
+                json.writeBooleanField("partial", true);
+                json.writeNumberField("unreadable", view.unreadable());
+            }
             json.writeObjectFieldStart("sessions");
             json.writeNumberField("running", view.running());
             json.writeNumberField("idle", view.idle());
@@ -56,7 +82,7 @@ final class Documents {
             header(json, generatedAt, view, event);
             json.writeArrayFieldStart("reason");
             for (BusyView.Reason reason : view.reasons()) {
-                json.writeString(lower(reason));
+                json.writeString(reason.wireName());
             }
             json.writeEndArray();
             lease(json, view);
@@ -98,21 +124,17 @@ final class Documents {
             }
         }
         json.writeBooleanField("busy", view.busy());
-        json.writeStringField("confidence", lower(view.confidence()));
+        json.writeStringField("confidence", view.confidence().wireName());
         json.writeBooleanField("stale", view.stale());
     }
 
     private static void lease(JsonGenerator json, BusyView view) throws IOException {
         json.writeObjectFieldStart("lease");
-        json.writeStringField("recommendedAction", lower(view.action()));
+        json.writeStringField("recommendedAction", view.action().wireName());
         json.writeNumberField("extendForMs", view.extendForMs());
         json.writeNumberField("idleGraceMs", view.idleGraceMs());
         json.writeBooleanField("wakeRequired", false);
         json.writeEndObject();
-    }
-
-    private static String lower(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
     }
 
     private interface Body {

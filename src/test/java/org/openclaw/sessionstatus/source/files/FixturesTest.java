@@ -1,4 +1,4 @@
-package org.openclaw.sessionstatus.source;
+package org.openclaw.sessionstatus.source.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -26,7 +26,7 @@ class FixturesTest {
         Path state = Fixtures.copy("after-runs", tmp.resolve("state"));
         Fixtures.touchAll(state, Instant.now().minus(Duration.ofMinutes(2)));
         StatusView all;
-        try (Harness harness = new Harness(state, Harness.policy(30_000), List.of())) {
+        try (Harness harness = new Harness(state, 30_000, List.of())) {
             all = harness.await("nine sessions", s -> s.total() == 9).status();
         }
         assertEquals(0, all.running());
@@ -47,7 +47,7 @@ class FixturesTest {
         Fixtures.touchAll(state, fourMinutesAgo);
         Path sessions = state.resolve("agents/main/sessions");
         Files.writeString(sessions.resolve(SLEEP20 + ".jsonl.lock"), Fixtures.liveLock(fourMinutesAgo));
-        try (Harness harness = new Harness(state, Harness.policy(30_000), List.of())) {
+        try (Harness harness = new Harness(state, 30_000, List.of())) {
             StatusView status = harness.await("sleep20 running", s -> s.running() == 1).status();
             assertEquals(2, status.total());
             assertEquals("agent:main:sleep20", status.details().stream().filter(d -> d.status().equals("running"))
@@ -59,7 +59,7 @@ class FixturesTest {
     void midToolCallWithTheRecordedDeadPidIsNotRunning(@TempDir Path tmp) throws IOException, InterruptedException {
         Path state = Fixtures.copy("mid-tool-call", tmp.resolve("state"));
         Fixtures.touchAll(state, Instant.now().minus(Duration.ofMinutes(4)));
-        try (Harness harness = new Harness(state, Harness.policy(30_000), List.of())) {
+        try (Harness harness = new Harness(state, 30_000, List.of())) {
             StatusView status = harness.await("scanned", s -> s.total() == 2).status();
             assertEquals(0, status.running(), "the recorded gateway pid is not alive here");
         }

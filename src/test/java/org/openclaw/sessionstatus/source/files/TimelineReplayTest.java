@@ -1,4 +1,4 @@
-package org.openclaw.sessionstatus.source;
+package org.openclaw.sessionstatus.source.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +26,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openclaw.sessionstatus.source.ProcessTable;
+import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.model.BusyView.Action;
 import org.openclaw.sessionstatus.model.SessionModel;
@@ -263,9 +265,9 @@ class TimelineReplayTest {
 
     /** The lease every 100 ms of recorded time, from the first scenario to well after the last. */
     Map<Long, BusyView> replay(Set<String> replayed) throws IOException {
-        SessionModel model = new SessionModel(Harness.policy(30_000));
+        SessionModel model = new SessionModel(Harness.settings(30_000));
         SessionDir sessions = new SessionDir(dir, "main", new ProcessTable(proc, true), new LongAdder());
-        model.health(new SourceHealth(true, 1, 0, false, 0, 1, 0));
+        model.health(new SourceHealth("dirs", true, 1, 0, false, 0, 1, 0));
         Map<Long, BusyView> timeline = new TreeMap<>();
         for (long t = at("04:04:09.000"); t <= at("04:09:40.000"); t += STEP_MS) {
             stateAt(t, replayed);

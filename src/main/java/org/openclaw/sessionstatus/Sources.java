@@ -1,0 +1,69 @@
+package org.openclaw.sessionstatus;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.openclaw.sessionstatus.model.EvidenceSink;
+import org.openclaw.sessionstatus.source.GatewayConfigSource;
+import org.openclaw.sessionstatus.source.ProcessTable;
+import org.openclaw.sessionstatus.source.Source;
+import org.openclaw.sessionstatus.source.files.FileSource;
+
+/**
+ * Every source of one daemon, as one: the file era's session dirs and the SQLite era's databases — one state dir may
+ * hold both — and, for {@code maxConcurrent: "auto"}, the gateway's config.
+ */
+public final class Sources implements AutoCloseable {
+
+    /**
+     * @param extraSessionDirs file-era session dirs to read besides {@code <stateDir>/agents/*}/sessions
+     * @param lockPidCheck check lock holders and owners in this machine's {@code /proc}
+     * @param gatewayConfig the gateway's {@code openclaw.json}, when {@code maxConcurrent} is {@code auto}
+     */
+    public record Settings(Path stateDir, List<Path> extraSessionDirs, boolean lockPidCheck,
+            Optional<Path> gatewayConfig) {
+
+        public Settings {
+            extraSessionDirs = List.copyOf(extraSessionDirs);
+        }
+    }
+
+    private final List<Source> sources;
+
+    private Sources(List<Source> sources) {
+        this.sources = List.copyOf(sources);
+    }
+
+    /** Creates the sources; each announces itself to the sink at once, so the model waits for all of them. */
+    public static Sources open(Settings settings, EvidenceSink sink, Clock clock) {
+        ProcessTable processes = new ProcessTable(Path.of("/proc"), settings.lockPidCheck());
+        List<Source> sources = new ArrayList<>();
+        sources.add(new FileSource(settings.stateDir(), settings.extraSessionDirs(), processes, sink, clock));
+        settings.gatewayConfig().ifPresent(file -> sources.add(new GatewayConfigSource(file, sink)));
+        return new Sources(sources);
+    }
+
+    /** Reads everything once, on the calling thread. */
+    public void scanOnce() {
+        sources.forEach(Source::scanOnce);
+    }
+
+    public void start() {
+        sources.forEach(Source::start);
+    }
+
+    public boolean healthy() {
+        return sources.stream().allMatch(Source::healthy);
+    }
+
+    public void requestRescan(String why) {
+        sources.forEach(source -> source.requestRescan(why));
+    }
+
+    @Override
+    public void close() {
+        sources.forEach(Source::close);
+    }
+}

@@ -1,0 +1,224 @@
+package org.openclaw.sessionstatus.source;
+
+import io.methvin.watcher.DirectoryChangeEvent;
+import io.methvin.watcher.DirectoryChangeListener;
+import io.methvin.watcher.DirectoryWatcher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.openclaw.sessionstatus.threads.DaemonThreads;
+import org.tinylog.Logger;
+
+/**
+ * The watch plumbing every source shares: one thread that arms native watches (directory-watcher, hashing off) on
+ * the source's roots, re-arms a root that was deleted once it exists again, turns a watcher error — the way an
+ * inotify overflow arrives — into a full rescan, coalesces bursts of events into one batch, ticks every
+ * {@value #TICK_MS} ms, and can tell when it stopped going round. Events only name what changed: the {@link Job}
+ * reads what they name.
+ */
+public final class SourceWorker implements AutoCloseable {
+    public static final long TICK_MS = 1_000;
+    /** No loop for this long means the worker is stuck: a full scan of 100 000 sessions takes a few seconds. */
+    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final Path RESCAN = Path.of("");
+
+    /** What a source does with what the worker sees. Called on the worker thread only. */
+    public interface Job {
+        /** Reads everything there is now. @param why null for the first scan, else why events may have been lost */
+        void rescan(String why);
+
+        /** A batch of changed paths (created, modified or deleted), each under one of the roots. */
+        void changed(Set<Path> paths);
+
+        /** Every {@value #TICK_MS} ms: what no event announces (a process that died, a file that appeared). */
+        void tick();
+    }
+
+    private final String name;
+    private final Supplier<List<Path>> roots;
+    private final Job job;
+    private final BlockingQueue<Path> changes = new LinkedBlockingQueue<>();
+    private final Map<Path, DirectoryWatcher> watchers = new HashMap<>();
+    private final Set<Path> rootsGone = ConcurrentHashMap.newKeySet();
+    private final AtomicLong watcherErrors = new AtomicLong();
+    private final Thread thread;
+    private volatile String rescanReason;
+    private volatile boolean closed;
+    private volatile long lastProgressNanos = System.nanoTime();
+
+    /** @param roots the dirs to watch, recursively; asked again on every tick, so a root may appear later */
+    public SourceWorker(String name, Supplier<List<Path>> roots, Job job) {
+        this.name = name;
+        this.roots = roots;
+        this.job = job;
+        this.thread = DaemonThreads.create(name, this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Whether the thread is alive and going round its loop (at least once per tick when idle). */
+    public boolean healthy() {
+        return thread.isAlive() && System.nanoTime() - lastProgressNanos < STUCK_NANOS;
+    }
+
+    public long watcherErrors() {
+        return watcherErrors.get();
+    }
+
+    /** Asks for a full rescan on the worker thread, from any thread. */
+    public void requestRescan(String why) {
+        rescanReason = why;
+        changes.add(RESCAN);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        synchronized (watchers) {
+            watchers.values().forEach(SourceWorker::closeQuietly);
+            watchers.clear();
+        }
+    }
+
+    private void run() {
+        armMissingRoots();
+        job.rescan(null);
+        long nextTick = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
+        Set<Path> batch = new LinkedHashSet<>();
+        boolean rescanOnTick = false;
+        while (!closed) {
+            lastProgressNanos = System.nanoTime();
+            try {
+                Path first = changes.poll(Math.max(1, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    drainTo(batch);
+                }
+                if (batch.remove(RESCAN)) {
+                    // The rescan reads the present state: changes queued before it are covered.
+                    batch.clear();
+                    drainTo(batch);
+                    batch.clear();
+                    job.rescan(rescanReason);
+                } else if (!batch.isEmpty()) {
+                    job.changed(batch);
+                    batch.clear();
+                }
+                if (System.nanoTime() - nextTick >= 0) {
+                    if (armMissingRoots() || rescanOnTick) {
+                        rescanOnTick = false;
+                        job.rescan("a watched dir appeared again, or the last batch failed");
+                    }
+                    job.tick();
+                    nextTick = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // Rescan on the next tick, not at once, so a persistent fault cannot spin.
+                Logger.error(e, "{}: unexpected failure; rescanning on the next tick", name);
+                batch.clear();
+                rescanOnTick = true;
+            }
+        }
+    }
+
+    private void drainTo(Set<Path> batch) {
+        List<Path> drained = new ArrayList<>();
+        changes.drainTo(drained);
+        batch.addAll(drained);
+    }
+
+    /** Arms a watch on every root that exists and is not watched. @return whether any was armed */
+    private boolean armMissingRoots() {
+        boolean armed = false;
+        for (Path root : roots.get()) {
+            synchronized (watchers) {
+                if (closed) {
+                    return false;
+                }
+                if (rootsGone.remove(root)) {
+                    closeQuietly(watchers.remove(root));
+                }
+                if (watchers.containsKey(root) || !Files.isDirectory(root)) {
+                    continue;
+                }
+                try {
+                    DirectoryWatcher watcher = DirectoryWatcher.builder()
+                            .path(root)
+                            .listener(new Listener())
+                            .fileHashing(false)
+                            .build();
+                    CompletableFuture<Void> future = watcher.watchAsync(
+                            runnable -> DaemonThreads.create(name + " watch " + root.getFileName(), runnable).start());
+                    // Completes when the root is deleted (or on failure): arm again once it is back.
+                    future.whenComplete((ignored, error) -> {
+                        if (!closed) {
+                            rootsGone.add(root);
+                            requestRescan("the watched dir " + root + " went away");
+                        }
+                    });
+                    watchers.put(root, watcher);
+                    armed = true;
+                } catch (IOException | RuntimeException e) {
+                    Logger.warn("{}: cannot watch {}: {}", name, root, e.getMessage());
+                }
+            }
+        }
+        return armed;
+    }
+
+    /** Runs on a watcher's thread: only queues, so the watcher keeps draining the kernel's queue. */
+    private final class Listener implements DirectoryChangeListener {
+        @Override
+        public void onEvent(DirectoryChangeEvent event) {
+            if (event.eventType() == DirectoryChangeEvent.EventType.OVERFLOW || event.path() == null) {
+                lost();
+            } else {
+                changes.add(event.path());
+            }
+        }
+
+        @Override
+        public void onException(Exception e) {
+            lost();
+        }
+
+        private void lost() {
+            long errors = watcherErrors.incrementAndGet();
+            requestRescan("file events were lost (watcher errors so far: " + errors + ")");
+        }
+
+        @Override
+        public boolean isWatching() {
+            return !closed;
+        }
+    }
+
+    private static void closeQuietly(DirectoryWatcher watcher) {
+        if (watcher == null) {
+            return;
+        }
+        try {
+            watcher.close();
+        } catch (IOException e) {
+            Logger.debug("closing watcher: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.openclaw.sessionstatus.source.files;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import org.openclaw.sessionstatus.model.EvidenceSink;
+import org.openclaw.sessionstatus.model.PartitionUpdate;
+import org.openclaw.sessionstatus.model.SourceHealth;
+import org.openclaw.sessionstatus.source.ProcessTable;
+import org.openclaw.sessionstatus.source.WatchedSource;
+import org.openclaw.sessionstatus.source.StateLayout;
+import org.tinylog.Logger;
+
+/**
+ * The file-era source (OpenClaw up to 2026.7.1): session dirs → {@link org.openclaw.sessionstatus.model.SessionEvidence},
+ * one partition per dir. Its worker reads what file events name; every tick it re-checks the holders of held locks,
+ * since a killed gateway sends no event. It reports how many session dirs it can read.
+ */
+public final class FileSource extends WatchedSource {
+    static final String HEALTH = "dirs";
+
+    private final Path stateDir;
+    private final List<Path> extraDirs;
+    private final EvidenceSink sink;
+    private final Clock clock;
+    private final ProcessTable processes;
+    private final Map<Path, SessionDir> dirs = new HashMap<>();
+    private final Set<Path> unreadable = new HashSet<>();
+    private final LongAdder skippedFiles = new LongAdder();
+    private long rescans;
+    private boolean scanned;
+    private SourceHealth lastHealth;
+
+    public FileSource(Path stateDir, List<Path> extraDirs, ProcessTable processes, EvidenceSink sink, Clock clock) {
+        super("file-source");
+        this.stateDir = stateDir;
+        this.extraDirs = List.copyOf(extraDirs);
+        this.sink = sink;
+        this.clock = clock;
+        this.processes = processes;
+        sink.health(SourceHealth.starting(HEALTH));
+    }
+
+    /** The state dir's {@code agents} dir (session dirs two levels down) and each extra session dir. */
+    @Override
+    protected List<Path> roots() {
+        List<Path> roots = new ArrayList<>();
+        roots.add(StateLayout.agents(stateDir));
+        roots.addAll(extraDirs);
+        return roots;
+    }
+
+    @Override
+    public void tick() {
+        long now = clock.millis();
+        List<PartitionUpdate> updates = new ArrayList<>();
+        for (SessionDir dir : dirs.values()) {
+            dir.recheckLocks(now).ifPresent(updates::add);
+        }
+        deliver(updates);
+    }
+
+    @Override
+    public void changed(Set<Path> paths) {
+        long now = clock.millis();
+        ChangeRouting.Plan plan = ChangeRouting.route(paths, StateLayout.agents(stateDir), extraDirs);
+        Set<Path> wholeDirs = new HashSet<>(plan.dirs());
+        List<PartitionUpdate> updates = new ArrayList<>();
+        plan.files().forEach((dir, names) -> {
+            SessionDir known = dirs.get(dir);
+            if (known == null) {
+                wholeDirs.add(dir);
+            } else {
+                names.forEach(name -> known.changed(name, now).ifPresent(updates::add));
+            }
+        });
+        for (Path dir : wholeDirs) {
+            scanDir(dir, SessionDirs.agentIdOf(dir), now).ifPresent(updates::add);
+        }
+        deliver(updates);
+        publishHealth(false);
+    }
+
+    /** Reads every session dir there is now; dirs that are gone are dropped, so nothing is lost or duplicated. */
+    @Override
+    public void rescan(String why) {
+        if (why != null) {
+            Logger.info("file source: rescanning everything: {}", why);
+            publishHealth(true);
+        }
+        rescans++;
+        long now = clock.millis();
+        unreadable.clear();
+        Map<Path, String> found = SessionDirs.discover(stateDir, extraDirs, unreadable);
+        List<PartitionUpdate> updates = new ArrayList<>();
+        for (Path gone : new ArrayList<>(dirs.keySet())) {
+            if (!found.containsKey(gone)) {
+                updates.add(PartitionUpdate.drop(dirs.remove(gone).partition()));
+            }
+        }
+        found.forEach((dir, agentId) -> scanDir(dir, agentId, now).ifPresent(updates::add));
+        deliver(updates);
+        scanned = true;
+        publishHealth(false);
+    }
+
+    /** Reads one dir whole; a dir that is gone, or now belongs to an agent with a database, is dropped. */
+    private Optional<PartitionUpdate> scanDir(Path dir, String agentId, long now) {
+        if (!SessionDirs.readable(dir, extraDirs)) {
+            SessionDir gone = dirs.remove(dir);
+            unreadable.remove(dir);
+            return gone == null ? Optional.empty() : Optional.of(PartitionUpdate.drop(gone.partition()));
+        }
+        SessionDir sessionDir = dirs.computeIfAbsent(dir, d -> new SessionDir(d, agentId, processes, skippedFiles));
+        try {
+            PartitionUpdate update = sessionDir.scan(now);
+            unreadable.remove(dir);
+            return Optional.of(update);
+        } catch (IOException e) {
+            Logger.warn("cannot read session dir {}: {}", dir, e.getMessage());
+            unreadable.add(dir);
+            return Optional.empty();
+        }
+    }
+
+    private void deliver(List<PartitionUpdate> updates) {
+        if (!updates.isEmpty()) {
+            sink.accept(updates);
+        }
+    }
+
+    private void publishHealth(boolean rescanning) {
+        int readable = (int) dirs.keySet().stream().filter(dir -> !unreadable.contains(dir)).count();
+        SourceHealth health = new SourceHealth(HEALTH, scanned, readable, unreadable.size(), rescanning,
+                skippedFiles.sum(), rescans, worker.watcherErrors());
+        if (!health.equals(lastHealth)) {
+            lastHealth = health;
+            sink.health(health);
+        }
+    }
+}
