@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,6 +45,7 @@ public final class Bench {
     private final Path classes;
     private final int changes;
     private final StateGenerator generator;
+    private final SqliteStateGenerator sqliteGenerator;
     private final String secret = "bench-" + Long.toHexString(System.nanoTime());
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Report report = new Report();
@@ -59,6 +63,7 @@ public final class Bench {
         this.classes = classes;
         this.changes = changes;
         this.generator = new StateGenerator(fixtures);
+        this.sqliteGenerator = new SqliteStateGenerator(fixtures);
     }
 
     public static void main(String[] args) throws Exception {
@@ -72,8 +77,12 @@ public final class Bench {
         Files.createDirectories(work);
         Files.writeString(work.resolve("empty-config.json"), "{}");
         report.machine(jvmFlags);
-        for (int sessions : new int[] {10, 100, 10_000, 100_000}) {
+        boolean onlySqlite = "sqlite".equals(System.getenv("BENCH_ONLY"));
+        for (int sessions : onlySqlite ? new int[0] : new int[] {10, 100, 10_000, 100_000}) {
             size(sessions, sessions >= 100, sessions != 100);
+        }
+        for (int sessions : new int[] {100, 10_000}) {
+            sqliteSize(sessions);
         }
         log("done in %.0f s", seconds());
         System.out.println(report.markdown(changes));
@@ -137,6 +146,60 @@ public final class Bench {
         deleteTree(state);
     }
 
+    /**
+     * The SQLite era at one size: the bench plays the gateway — it holds the agent database open (WAL) and commits —
+     * while the daemon reads it. The baseline reads no database: it sees nothing here.
+     */
+    private void sqliteSize(int sessions) throws Exception {
+        Path state = work.resolve("sqlite-" + sessions);
+        deleteTree(state);
+        long start = System.nanoTime();
+        sqliteGenerator.generate(state, sessions, Instant.now());
+        Path database = state.resolve(SqliteStateGenerator.AGENT_DB);
+        log("%,d SQLite sessions generated in %.1f s (%d MB)", sessions, (System.nanoTime() - start) / 1e9,
+                Files.size(database) >> 20);
+        try (Connection gateway = DriverManager.getConnection("jdbc:sqlite:" + database)) {
+            try (Statement statement = gateway.createStatement()) {
+                statement.execute("PRAGMA journal_mode = WAL");
+            }
+            long spawn = System.nanoTime();
+            try (Child daemon = daemon(state)) {
+                int port = daemon.awaitStderr(PORT, 120_000);
+                Child.Line ready = daemon.awaitLine("\"event\":\"startup\"", 600_000);
+                double coldStart = (ready.nanos() - spawn) / 1e6;
+                log("%,d SQLite sessions: ready in %.0f ms", sessions, coldStart);
+                URI status = URI.create("http://127.0.0.1:" + port + STATUS);
+                Stats[] latency = measure(daemon, status, new Changes.WindowStatus(gateway, SqliteStateGenerator.sessionId(0)));
+                report.sqlite(sessions, coldStart, latency, daemon.heapAfterGcKb(), daemon.rssKb());
+                if (sessions == 10_000) {
+                    sqliteIdle(daemon, database);
+                }
+            }
+        }
+        deleteTree(state);
+    }
+
+    /** 60 s with the gateway idle and still, then 60 s with its touch every 2 s (modes re-applied, WAL opened and closed). */
+    private void sqliteIdle(Child daemon, Path database) throws Exception {
+        List<Path> touched = List.of(database.resolveSibling(database.getFileName() + "-wal"),
+                database.resolveSibling(database.getFileName() + "-shm"));
+        Thread.sleep(2_000);
+        log("  SQLite idle: 60 s still, then 60 s with the gateway's touch every 2 s...");
+        long before = daemon.cpuMillis();
+        Thread.sleep(60_000);
+        long still = daemon.cpuMillis() - before;
+        before = daemon.cpuMillis();
+        int touches = 0;
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); System.nanoTime() < end; touches++) {
+            for (Path file : touched) {
+                Files.setPosixFilePermissions(file, Files.getPosixFilePermissions(file));
+                Files.newOutputStream(file, StandardOpenOption.APPEND).close();
+            }
+            Thread.sleep(2_000);
+        }
+        report.sqliteIdle(still, daemon.cpuMillis() - before, touches);
+    }
+
     // --- processes
 
     /** The daemon as users run it: the launcher, its JVM options, one flag changed (below). */
@@ -187,6 +250,9 @@ public final class Bench {
             daemon.lines.clear();
             long t0 = System.nanoTime();
             change.apply(busy);
+            if (change.timedFromItsEnd()) {
+                t0 = System.nanoTime();
+            }
             long logAt = -1;
             long routeAt = -1;
             while ((logAt < 0 || routeAt < 0) && System.nanoTime() - t0 < CHANGE_TIMEOUT_NANOS) {

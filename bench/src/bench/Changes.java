@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
 
@@ -19,6 +22,11 @@ interface Changes {
     void prepare(boolean busy) throws IOException;
 
     void apply(boolean busy) throws IOException;
+
+    /** Timed from the end of {@link #apply} rather than its start: a commit's own fsync is the gateway's cost. */
+    default boolean timedFromItsEnd() {
+        return false;
+    }
 
     /** A transcript line appended: the model asks for a tool (running), or finishes its reply (idle). */
     final class Append implements Changes {
@@ -102,6 +110,51 @@ interface Changes {
         @Override
         public void apply(boolean busy) throws IOException {
             Files.move(temp, dir.resolve("sessions.json"), StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /**
+     * The SQLite era: the gateway commits a session's window {@code status} ({@code running} with its start, or
+     * {@code done} with its end), one transaction, on the connection it holds open.
+     */
+    final class WindowStatus implements Changes {
+        private final PreparedStatement update;
+
+        WindowStatus(Connection gateway, String sessionId) throws SQLException {
+            this.update = gateway.prepareStatement("UPDATE session_windows SET status = ?, started_at = ?, ended_at = ?,"
+                    + " updated_at = ? WHERE session_id = ?");
+            update.setString(5, sessionId);
+        }
+
+        @Override
+        public void prepare(boolean busy) throws IOException {
+            try {
+                long now = System.currentTimeMillis();
+                update.setString(1, busy ? "running" : "done");
+                update.setLong(2, now);
+                if (busy) {
+                    update.setNull(3, java.sql.Types.INTEGER);
+                } else {
+                    update.setLong(3, now);
+                }
+                update.setLong(4, now);
+            } catch (SQLException e) {
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public boolean timedFromItsEnd() {
+            return true;
+        }
+
+        @Override
+        public void apply(boolean busy) throws IOException {
+            try {
+                update.executeUpdate();
+            } catch (SQLException e) {
+                throw new IOException(e);
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import org.openclaw.sessionstatus.source.GatewayConfigSource;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.Source;
 import org.openclaw.sessionstatus.source.files.FileSource;
+import org.openclaw.sessionstatus.source.sqlite.SqliteSource;
 
 /**
  * Every source of one daemon, as one: the file era's session dirs and the SQLite era's databases — one state dir may
@@ -41,6 +42,7 @@ public final class Sources implements AutoCloseable {
         ProcessTable processes = new ProcessTable(Path.of("/proc"), settings.lockPidCheck());
         List<Source> sources = new ArrayList<>();
         sources.add(new FileSource(settings.stateDir(), settings.extraSessionDirs(), processes, sink, clock));
+        sources.add(new SqliteSource(settings.stateDir(), processes, sink, clock));
         settings.gatewayConfig().ifPresent(file -> sources.add(new GatewayConfigSource(file, sink)));
         return new Sources(sources);
     }

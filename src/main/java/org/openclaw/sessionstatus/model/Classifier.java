@@ -62,9 +62,8 @@ final class Classifier {
         boolean storeClaims = settings.uses(RunningEvidence.STORE) && store != null && store.claimsRunning();
         boolean transcriptClaims = settings.uses(RunningEvidence.TRANSCRIPT) && transcript != null
                 && transcript.phase().inFlight() && !endedAfterLastMessage(store, transcript);
-        // Claims whose owner is dead are not evidence of a run: the process that would finish it is gone.
-        boolean storeInFlight = storeClaims && !ownerDead && now < storeTrustedUntil;
-        boolean transcriptInFlight = transcriptClaims && !ownerDead && now < claimsTrustedUntil;
+        boolean storeInFlight = storeClaims && now < storeTrustedUntil;
+        boolean transcriptInFlight = transcriptClaims && now < claimsTrustedUntil;
         boolean inFlight = lockLive || storeInFlight || transcriptInFlight;
 
         long recentUntil = activity == 0 || !settings.uses(RunningEvidence.MTIME) ? 0
@@ -72,8 +71,8 @@ final class Classifier {
         boolean recent = now < recentUntil;
         next.add(recentUntil);
 
-        // A dead lock holder outweighs every other claim: the process that made them is gone.
-        boolean running = !lockDead && (inFlight || recent);
+        // A dead lock holder or owner outweighs every other claim, recent activity too: the process is gone.
+        boolean running = !lockDead && !ownerDead && (inFlight || recent);
 
         State state = running ? State.RUNNING : State.IDLE;
         if (!running) {

@@ -58,10 +58,11 @@ final class PrometheusText {
             metrics.sample(family, "state", "readable", source.readable());
             metrics.sample(family, "state", "unreadable", source.unreadable());
         }
-        metrics.counter("rescans_total", "Full rescans of the session dirs since start, the first scan included.", health.rescans());
+        metrics.counter("rescans_total", "Full rescans since start, summed over the sources, each one's first scan included.",
+                health.rescans());
         metrics.counter("watcher_errors_total", "File watcher errors since start (an inotify overflow is one).",
                 health.watcherErrors());
-        metrics.counter("skipped_files_total", "Files skipped since start because they could not be parsed.",
+        metrics.counter("skipped_files_total", "Files and entries skipped since start because they could not be parsed.",
                 health.skippedFiles());
         return metrics.text.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -6,11 +6,14 @@ import io.methvin.watcher.DirectoryWatcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.openclaw.sessionstatus.threads.DaemonThreads;
+import org.slf4j.LoggerFactory;
 import org.tinylog.Logger;
 
 /**
@@ -34,6 +38,8 @@ public final class SourceWorker implements AutoCloseable {
     /** No loop for this long means the worker is stuck: a full scan of 100 000 sessions takes a few seconds. */
     private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final Path RESCAN = Path.of("");
+    /** Made once, before any watcher thread starts: SLF4J drops what threads log while it initialises. */
+    private static final org.slf4j.Logger WATCHER_LOG = LoggerFactory.getLogger(DirectoryWatcher.class);
 
     /** What a source does with what the worker sees. Called on the worker thread only. */
     public interface Job {
@@ -47,6 +53,10 @@ public final class SourceWorker implements AutoCloseable {
         void tick();
     }
 
+    /** Paths to hand to the job again at an instant ({@link System#nanoTime()}). */
+    private record Redelivery(long dueNanos, Set<Path> paths) {
+    }
+
     private final String name;
     private final Supplier<List<Path>> roots;
     private final Job job;
@@ -55,6 +65,8 @@ public final class SourceWorker implements AutoCloseable {
     private final Set<Path> rootsGone = ConcurrentHashMap.newKeySet();
     private final AtomicLong watcherErrors = new AtomicLong();
     private final Thread thread;
+    /** Touched by the worker thread only. */
+    private final PriorityQueue<Redelivery> redeliveries = new PriorityQueue<>(Comparator.comparingLong(Redelivery::dueNanos));
     private volatile String rescanReason;
     private volatile boolean closed;
     private volatile long lastProgressNanos = System.nanoTime();
@@ -78,6 +90,15 @@ public final class SourceWorker implements AutoCloseable {
 
     public long watcherErrors() {
         return watcherErrors.get();
+    }
+
+    /**
+     * Hands these paths to {@link Job#changed} again after a delay: for a change an event announced before it could
+     * be read (SQLite writes the WAL, which sends the event, before it updates its index in shared memory, which
+     * sends none). Call it from the job, on the worker thread.
+     */
+    public void redeliver(Set<Path> paths, Duration after) {
+        redeliveries.add(new Redelivery(System.nanoTime() + after.toNanos(), Set.copyOf(paths)));
     }
 
     /** Asks for a full rescan on the worker thread, from any thread. */
@@ -105,16 +126,21 @@ public final class SourceWorker implements AutoCloseable {
         while (!closed) {
             lastProgressNanos = System.nanoTime();
             try {
-                Path first = changes.poll(Math.max(1, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS);
+                long wakeAt = redeliveries.isEmpty() ? nextTick : Math.min(nextTick, redeliveries.peek().dueNanos());
+                Path first = changes.poll(Math.max(0, wakeAt - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (first != null) {
                     batch.add(first);
                     drainTo(batch);
+                }
+                while (!redeliveries.isEmpty() && redeliveries.peek().dueNanos() - System.nanoTime() <= 0) {
+                    batch.addAll(redeliveries.poll().paths());
                 }
                 if (batch.remove(RESCAN)) {
                     // The rescan reads the present state: changes queued before it are covered.
                     batch.clear();
                     drainTo(batch);
                     batch.clear();
+                    redeliveries.clear();
                     job.rescan(rescanReason);
                 } else if (!batch.isEmpty()) {
                     job.changed(batch);
@@ -164,6 +190,7 @@ public final class SourceWorker implements AutoCloseable {
                             .path(root)
                             .listener(new Listener())
                             .fileHashing(false)
+                            .logger(WATCHER_LOG)
                             .build();
                     CompletableFuture<Void> future = watcher.watchAsync(
                             runnable -> DaemonThreads.create(name + " watch " + root.getFileName(), runnable).start());

@@ -62,6 +62,25 @@ class CliTest {
     }
 
     @Test
+    void statusExitsOneWhileNoSessionSourceCanBeSeen() throws Exception {
+        assertEquals(1, run(env(), "status", "--state-dir", tmp.resolve("no-such-state-dir").toString()), err.toString());
+        JsonNode missing = JSON.readTree(out.toString());
+        assertFalse(missing.get("ok").asBoolean());
+        assertTrue(missing.get("error").asText().contains("no session source can be read"), missing.toString());
+
+        out.getBuffer().setLength(0);
+        Path state = tmp.resolve("state");
+        Files.createDirectories(state.resolve("agents/main/agent"));
+        Files.writeString(state.resolve("agents/main/agent/openclaw-agent.sqlite"), "not a database");
+        assertEquals(1, run(env(), "status", "--state-dir", state.toString()), err.toString());
+        assertFalse(JSON.readTree(out.toString()).get("ok").asBoolean(), "an agent it cannot read is not an idle one");
+
+        out.getBuffer().setLength(0);
+        assertEquals(0, run(env(), "snapshot", "--state-dir", state.toString()), "the lease has an answer: unknown");
+        assertEquals("unknown", JSON.readTree(out.toString()).get("lease").get("recommendedAction").asText());
+    }
+
+    @Test
     void checkPrintsTheResolvedSettingsWithTheSecretMasked() throws Exception {
         Map<String, String> env = Map.of("HOME", tmp.toString(), "OPENCLAW_STATE_DIR", "/srv/openclaw",
                 "OPENCLAW_SESSION_STATUS_CONFIG", emptyConfig(),

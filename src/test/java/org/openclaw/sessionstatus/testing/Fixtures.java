@@ -24,7 +24,21 @@ public final class Fixtures {
 
     /** Copies {@code openclaw-2026.7.1/<name>} into {@code target} and returns the copy (a state dir). */
     public static Path copy(String name, Path target) throws IOException {
-        Path source = root().resolve("openclaw-2026.7.1").resolve(name);
+        return copyTree(root().resolve("openclaw-2026.7.1").resolve(name), target);
+    }
+
+    /** Copies the 2026.9.6 (SQLite era) state dir {@code openclaw-2026.9.6/<name>} into {@code target}. */
+    public static Path copySqlite(String name, Path target) throws IOException {
+        return copyTree(root().resolve("openclaw-2026.9.6").resolve(name), target);
+    }
+
+    /** When the 2026.9.6 state dir {@code name} was taken, from its {@code snapshot-info.json}. */
+    public static Instant takenAt(String name) throws IOException {
+        String info = Files.readString(root().resolve("openclaw-2026.9.6").resolve(name).resolve("snapshot-info.json"));
+        return Instant.parse(info.replaceAll("(?s).*\"taken_at\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
+    }
+
+    private static Path copyTree(Path source, Path target) throws IOException {
         try (Stream<Path> paths = Files.walk(source)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
                 Path copy = target.resolve(source.relativize(path).toString());
@@ -49,10 +63,14 @@ public final class Fixtures {
 
     /** This process's pid and start time as a live OpenClaw lock would carry them. */
     public static String liveLock(Instant createdAt) throws IOException {
-        long pid = ProcessHandle.current().pid();
+        return lock(ProcessHandle.current().pid(), ownStartTime(), createdAt);
+    }
+
+    /** Field 22 of this process's {@code /proc/self/stat}: what OpenClaw records as a pid's start time. */
+    public static long ownStartTime() throws IOException {
         String stat = Files.readString(Path.of("/proc/self/stat"));
         List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+"));
-        return lock(pid, Long.parseLong(fields.get(19)), createdAt);
+        return Long.parseLong(fields.get(19));
     }
 
     public static String lock(long pid, long starttime, Instant createdAt) {

@@ -1,0 +1,210 @@
+package org.openclaw.sessionstatus.source.sqlite;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openclaw.sessionstatus.source.LastMessage;
+
+/**
+ * What an agent database ({@code agents/<id>/agent/openclaw-agent.sqlite}) says of its sessions (SPEC §2b), kept up
+ * to date: each key's current window, its queued inputs, and the phase of its last transcript event. After the
+ * first read only the windows whose {@code updated_at} moved are read again (OpenClaw stamps it on every change,
+ * and indexes it), so a change costs the same at 100 sessions as at 10 000. Everything is read again when the
+ * database was (re)opened, when rows went missing, and at most every {@value #FULL_READ_SECONDS} s while it changes.
+ */
+final class AgentTable {
+    /** Tables and columns the queries need: a database without them is one this version cannot interpret. */
+    static final Map<String, Set<String>> REQUIRED = Map.of(
+            "session_nodes", Set.of("session_key", "current_session_id"),
+            "session_windows", Set.of("session_id", "status", "started_at", "ended_at", "updated_at",
+                    "transcript_updated_at", "chat_type"),
+            "session_pending_inputs", Set.of("session_key", "state", "accepted_at"));
+    /** How many of the newest transcript events are looked at for the last message: the cost stays bounded. */
+    private static final int LAST_EVENTS = 16;
+    /** Windows stamped this long before the newest one seen are read again: commits are not in stamp order. */
+    private static final long WATERMARK_SLACK_MS = 5_000;
+    private static final long FULL_READ_SECONDS = 30;
+    // Columns of session_nodes after its large entry_json are not read: reaching them means walking overflow pages.
+    private static final String COLUMNS = "SELECT n.session_key, n.current_session_id, w.status, w.started_at,"
+            + " w.ended_at, w.updated_at, w.transcript_updated_at, w.chat_type";
+
+    /**
+     * One session key. Times are epoch ms, 0 when NULL.
+     *
+     * @param status the current window's {@code status}: {@code running}, {@code done}, …, or null before a run
+     * @param pendingInputs inputs the gateway accepted ({@code state = 'queued'}) and has not started
+     * @param transcript the last transcript message of the current window, as of {@code transcriptUpdatedAt}
+     */
+    record Row(String key, String sessionId, String status, long startedAt, long endedAt, long updatedAt,
+            long transcriptUpdatedAt, String chatType, int pendingInputs, long lastAcceptedAt,
+            LastMessage.Result transcript) {
+
+        /** Newest of every instant the row records: the session's last activity. */
+        long lastActivity() {
+            return Math.max(Math.max(startedAt, updatedAt), Math.max(transcriptUpdatedAt, lastAcceptedAt));
+        }
+
+        Row withPending(int count, long lastAccepted) {
+            return new Row(key, sessionId, status, startedAt, endedAt, updatedAt, transcriptUpdatedAt, chatType, count,
+                    lastAccepted, transcript);
+        }
+    }
+
+    private final Map<String, Row> rows = new HashMap<>();
+    private final Map<String, long[]> pending = new HashMap<>();
+    private long watermark;
+    private long lastFullReadNanos;
+
+    Map<String, Row> rows() {
+        return Collections.unmodifiableMap(rows);
+    }
+
+    /**
+     * Reads what changed since the last read, inside the caller's read transaction.
+     *
+     * @param fresh read everything (a new connection)
+     * @return the keys added, changed or removed
+     */
+    Set<String> read(Database.Queries queries, boolean fresh) throws SQLException {
+        boolean full = fresh || System.nanoTime() - lastFullReadNanos > TimeUnit.SECONDS.toNanos(FULL_READ_SECONDS);
+        Map<String, long[]> queued = queuedInputs(queries);
+        Map<String, Row> read = windows(queries, full);
+        Set<String> changed = new HashSet<>();
+        if (full) {
+            lastFullReadNanos = System.nanoTime();
+            for (String key : Set.copyOf(rows.keySet())) {
+                if (!read.containsKey(key) && !queued.containsKey(key)) {
+                    rows.remove(key);
+                    changed.add(key);
+                }
+            }
+        }
+        read.forEach((key, row) -> put(withQueued(row, queued.get(key)), changed));
+        // Keys whose queued inputs changed while their window did not.
+        Set<String> keys = new HashSet<>(pending.keySet());
+        keys.addAll(queued.keySet());
+        keys.removeAll(read.keySet());
+        for (String key : keys) {
+            Row row = rows.get(key);
+            if (row == null || row.sessionId().isEmpty() && !queued.containsKey(key)) {
+                if (row != null) {
+                    rows.remove(key);
+                    changed.add(key);
+                } else {
+                    // An input whose key has no window yet: the turn was accepted, the session is on its way.
+                    put(withQueued(new Row(key, "", null, 0, 0, 0, 0, null, 0, 0, LastMessage.Result.UNKNOWN),
+                            queued.get(key)), changed);
+                }
+            } else {
+                put(withQueued(row, queued.get(key)), changed);
+            }
+        }
+        pending.clear();
+        pending.putAll(queued);
+        if (!full && count(queries) != rows.size() - orphans(queued)) {
+            // A session went, or came in a way the watermark missed: read everything again.
+            changed.addAll(read(queries, true));
+        }
+        return changed;
+    }
+
+    private Map<String, Row> windows(Database.Queries queries, boolean full) throws SQLException {
+        Map<String, Row> read = new HashMap<>();
+        PreparedStatement windows = queries.prepared(full
+                ? COLUMNS + " FROM session_nodes n LEFT JOIN session_windows w ON w.session_id = n.current_session_id"
+                : COLUMNS + " FROM session_windows w JOIN session_nodes n ON n.current_session_id = w.session_id"
+                        + " WHERE w.updated_at >= ?");
+        PreparedStatement events = queries.hasTable("transcript_events") ? queries.prepared("SELECT event_json"
+                + " FROM transcript_events WHERE session_id = ? ORDER BY seq DESC LIMIT " + LAST_EVENTS) : null;
+        if (!full) {
+            windows.setLong(1, watermark - WATERMARK_SLACK_MS);
+        }
+        try (ResultSet result = windows.executeQuery()) {
+            while (result.next()) {
+                Row row = row(result, events);
+                read.put(row.key(), row);
+                watermark = Math.max(watermark, row.updatedAt());
+            }
+        }
+        return read;
+    }
+
+    private static Row withQueued(Row row, long[] queued) {
+        return queued == null ? row.withPending(0, 0) : row.withPending((int) queued[0], queued[1]);
+    }
+
+    private Row row(ResultSet result, PreparedStatement events) throws SQLException {
+        String key = result.getString(1);
+        String sessionId = result.getString(2);
+        long transcriptUpdatedAt = result.getLong(7);
+        Row known = rows.get(key);
+        LastMessage.Result transcript = known != null && sessionId.equals(known.sessionId())
+                && known.transcriptUpdatedAt() == transcriptUpdatedAt ? known.transcript()
+                : events == null || transcriptUpdatedAt == 0 ? LastMessage.Result.UNKNOWN
+                : lastMessage(events, sessionId);
+        return new Row(key, sessionId, result.getString(3), result.getLong(4), result.getLong(5), result.getLong(6),
+                transcriptUpdatedAt, result.getString(8), 0, 0, transcript);
+    }
+
+    /** Queued inputs by key (count, newest {@code accepted_at}): a small table, read whole. */
+    private static Map<String, long[]> queuedInputs(Database.Queries queries) throws SQLException {
+        Map<String, long[]> queued = new HashMap<>();
+        try (ResultSet result = queries.prepared("SELECT session_key, count(*), max(accepted_at)"
+                + " FROM session_pending_inputs WHERE state = 'queued' GROUP BY session_key").executeQuery()) {
+            while (result.next()) {
+                queued.put(result.getString(1), new long[] {result.getLong(2), result.getLong(3)});
+            }
+        }
+        return queued;
+    }
+
+    private void put(Row row, Set<String> changed) {
+        if (!Objects.equals(rows.put(row.key(), row), row)) {
+            changed.add(row.key());
+        }
+    }
+
+    /** Rows made from queued inputs alone (no window yet): they are not counted among the database's nodes. */
+    private int orphans(Map<String, long[]> queued) {
+        int orphans = 0;
+        for (String key : queued.keySet()) {
+            Row row = rows.get(key);
+            orphans += row != null && row.sessionId().isEmpty() ? 1 : 0;
+        }
+        return orphans;
+    }
+
+    private static int count(Database.Queries queries) throws SQLException {
+        try (ResultSet result = queries.prepared("SELECT count(*) FROM session_nodes").executeQuery()) {
+            return result.next() ? result.getInt(1) : 0;
+        }
+    }
+
+    /** The newest events back to the last message; a compressed event there hides it, so the phase is unknown. */
+    private static LastMessage.Result lastMessage(PreparedStatement events, String sessionId) throws SQLException {
+        events.setString(1, sessionId);
+        LastMessage lines = new LastMessage();
+        try (ResultSet result = events.executeQuery()) {
+            while (result.next()) {
+                String json = result.getString(1);
+                if (json == null) {
+                    return LastMessage.Result.UNKNOWN;
+                }
+                byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+                LastMessage.Result message = lines.older(bytes, 0, bytes.length);
+                if (message != null) {
+                    return message;
+                }
+            }
+        }
+        return LastMessage.Result.UNKNOWN;
+    }
+}
