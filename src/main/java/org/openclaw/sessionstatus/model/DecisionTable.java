@@ -10,7 +10,7 @@ import org.openclaw.sessionstatus.model.BusyView.Reason;
  * SPEC §4's decision table, first match wins:
  *
  * <pre>
- * not ready, or no session dir can be read   → unknown               (confidence unknown)
+ * not ready, or no session source readable  → unknown               (confidence unknown)
  * running > 0                                → extend  activeLeaseMs  (partial if a source is partial)
  * stale > 0, a source unreadable, rescanning → hold    cautiousLeaseMs (partial if a source is partial)
  * otherwise                                  → release_after_grace

@@ -103,7 +103,7 @@ public final class Notifier implements Consumer<Snapshot>, AutoCloseable {
             send("WATCHDOG=1");
         } else if (!warnedUnhealthy) {
             warnedUnhealthy = true;
-            Logger.error("systemd: the model or file source thread is stuck; no watchdog ping until it recovers");
+            Logger.error("systemd: the model or a source thread is stuck; no watchdog ping until it recovers");
         }
     }
 

@@ -56,13 +56,13 @@ class SqliteSourceTest {
     @Test
     void aClosedWalDatabaseIsReadWithoutCreatingItsWalOrShm() throws Exception {
         Path state = walStateDir();
-        Map<String, String> before = TreeListing.of(state);
+        Map<String, String> before = TreeListing.withContents(state);
         try (Harness harness = harness(state)) {
             Snapshot snapshot = harness.await("thirteen sessions", s -> s.total() == 13);
             assertEquals(2, snapshot.health().readable(), "the agent and the state database, read");
             afterSomeTicks(harness);
         }
-        assertEquals(before, TreeListing.of(state), "names, sizes, owners and modes as they were");
+        assertEquals(before, TreeListing.withContents(state), "byte for byte, owner for owner, as it was");
     }
 
     @Test
