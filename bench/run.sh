@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks: builds what is missing, generates synthetic state dirs under target/bench, runs the real daemon
 # and the baselines as separate processes, and prints Markdown tables (also written to target/bench/results.md).
-# Figures, not pass/fail. About 10 minutes on 2 cores; BENCH_CHANGES=100 for a quick look.
+# Figures, not pass/fail. About 10 minutes on 2 cores; BENCH_CHANGES=100 for a quick look; BENCH_ONLY=sqlite or
+# BENCH_ONLY=http for one part alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -2,6 +2,7 @@ package bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +39,8 @@ public final class Bench {
     static final Pattern LAUNCHER_DEFAULTS = Pattern.compile("\\$\\{JAVA_OPTS:-([^}]*)}");
     static final String STATUS = "/plugins/session-status/status";
     static final long CHANGE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Connections that send half a request head and wait, while wrk measures (issue 9: the daemon's were frozen). */
+    static final int SLOWLORIS = 200;
 
     private final Path launcher;
     private final List<String> jvmFlags;
@@ -77,11 +80,17 @@ public final class Bench {
         Files.createDirectories(work);
         Files.writeString(work.resolve("empty-config.json"), "{}");
         report.machine(jvmFlags);
-        boolean onlySqlite = "sqlite".equals(System.getenv("BENCH_ONLY"));
-        for (int sessions : onlySqlite ? new int[0] : new int[] {10, 100, 10_000, 100_000}) {
+        // BENCH_ONLY=sqlite: the SQLite era alone; BENCH_ONLY=http: request cost at 10 sessions alone.
+        String only = System.getenv().getOrDefault("BENCH_ONLY", "");
+        int[] fileSizes = switch (only) {
+            case "sqlite" -> new int[0];
+            case "http" -> new int[] {10};
+            default -> new int[] {10, 100, 10_000, 100_000};
+        };
+        for (int sessions : fileSizes) {
             size(sessions, sessions >= 100, sessions != 100);
         }
-        for (int sessions : new int[] {100, 10_000}) {
+        for (int sessions : only.equals("http") ? new int[0] : new int[] {100, 10_000}) {
             sqliteSize(sessions);
         }
         log("done in %.0f s", seconds());
@@ -123,6 +132,9 @@ public final class Bench {
             }
             if (requests) {
                 report.requests(sessions, "daemon", wrk(status));
+                if (sessions == 10) {
+                    report.slowloris(sessions, "daemon", wrkBesideSlowloris(status));
+                }
             }
             if (sessions == 100_000) {
                 idle(daemon, state);
@@ -138,6 +150,9 @@ public final class Bench {
             }
             if (requests) {
                 report.requests(sessions, "baseline", wrk(uri));
+                if (sessions == 10) {
+                    report.slowloris(sessions, "baseline", wrkBesideSlowloris(uri));
+                }
             }
         }
         if (requests) {
@@ -354,13 +369,34 @@ public final class Bench {
         }
     }
 
+    /** {@link #wrk} while {@value #SLOWLORIS} connections hold half a request head each. */
+    private Report.Throughput wrkBesideSlowloris(URI uri) throws IOException, InterruptedException {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < SLOWLORIS; i++) {
+                Socket socket = new Socket(uri.getHost(), uri.getPort());
+                socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                slow.add(socket);
+            }
+            return wrk(uri);
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
     /** wrk, keep-alive from a separate process: 1 s warm-up, then 5 s measured. */
     private Report.Throughput wrk(URI uri) throws IOException, InterruptedException {
         runWrk(uri, "1s");
         String out = runWrk(uri, "5s");
         Matcher rate = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
         Matcher p99 = Pattern.compile("\\s99%\\s+([0-9.]+)(us|ms|s)").matcher(out);
-        if (!rate.find() || !p99.find()) {
+        if (rate.find() && Double.parseDouble(rate.group(1)) == 0) {
+            log("  wrk %s: no answer", uri);
+            return new Report.Throughput(0, Double.NaN);
+        }
+        if (!rate.find(0) || !p99.find()) {
             throw new IllegalStateException("cannot read wrk's output:\n" + out);
         }
         double millis = Double.parseDouble(p99.group(1)) * switch (p99.group(2)) {

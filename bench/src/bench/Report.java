@@ -12,9 +12,11 @@ import java.util.TreeMap;
 
 /** Collects the figures and renders them as Markdown tables, each beside its baseline. */
 final class Report {
+    /** @param p99Millis NaN when no request was answered */
     record Throughput(double perSecond, double p99Millis) {
         String cell() {
-            return String.format(Locale.ROOT, "%,.0f req/s, p99 %s ms", perSecond, Stats.ms(p99Millis));
+            return Double.isNaN(p99Millis) ? "no answer in 5 s"
+                    : String.format(Locale.ROOT, "%,.0f req/s, p99 %s ms", perSecond, Stats.ms(p99Millis));
         }
     }
 
@@ -25,6 +27,8 @@ final class Report {
     private final List<Latency> latencies = new ArrayList<>();
     private final Map<Integer, Stats> baselineLatency = new TreeMap<>();
     private final Map<Integer, Map<String, Throughput>> requests = new TreeMap<>();
+    private final Map<String, Throughput> slowloris = new LinkedHashMap<>();
+    private int slowlorisSessions;
     private final Map<Integer, double[]> coldStarts = new TreeMap<>();
     private final Map<Integer, Map<String, long[]>> memory = new TreeMap<>();
     private final List<String> appendBySize = new ArrayList<>();
@@ -53,6 +57,11 @@ final class Report {
 
     void baselineLatency(int sessions, Stats stats) {
         baselineLatency.put(sessions, stats);
+    }
+
+    void slowloris(int sessions, String server, Throughput throughput) {
+        slowlorisSessions = sessions;
+        slowloris.put(server, throughput);
     }
 
     void requests(int sessions, String server, Throughput throughput) {
@@ -115,6 +124,14 @@ final class Report {
         out.append("| ---: | --- | --- | --- |\n");
         requests.forEach((sessions, servers) -> out.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s |%n",
                 sessions, cell(servers.get("daemon")), cell(servers.get("baseline")), cell(servers.get("nginx")))));
+        if (!slowloris.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%nThe same, %d sessions, with %d slowloris connections open (each "
+                    + "sent half a request head, then nothing), opened just before the warm-up:%n%n", slowlorisSessions,
+                    Bench.SLOWLORIS));
+            out.append("| server | alone | with slowloris connections open |\n| --- | --- | --- |\n");
+            slowloris.forEach((server, figures) -> out.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", server,
+                    cell(requests.getOrDefault(slowlorisSessions, Map.of()).get(server)), cell(figures))));
+        }
 
         out.append("\n**Cold start** — process start to ready (the `startup` line), beside "
                 + "`find <dir> -name '*.jsonl' -printf '%T@\\n'` over the same tree (page cache warm for both).\n\n");

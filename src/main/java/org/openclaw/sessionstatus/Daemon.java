@@ -48,18 +48,19 @@ public final class Daemon implements AutoCloseable {
         model.addListener(logStream);
         Sources sources = Sources.open(sourceSettings(config, env), model, clock);
         model.onRescanNeeded(() -> sources.requestRescan("the model started over after a failure"));
+        sources.forEach(source -> model.watch(source.name(), source::healthy));
+        // /healthz is answered by the server's own thread: if that one is stuck, the probe times out.
         BooleanSupplier healthy = () -> model.healthy() && sources.healthy();
-        Optional<Notifier> systemd = Notifier.fromEnvironment(env, healthy);
-        systemd.ifPresent(model::addListener);
         StatusServer server;
         try {
             server = new StatusServer(new InetSocketAddress(config.get(Setting.HTTP_HOST), config.get(Setting.HTTP_PORT)),
-                    secret, model::current, healthy, Build.version());
+                    secret, model::current, healthy, Build.version(), clock);
         } catch (IOException e) {
-            systemd.ifPresent(Notifier::close);
             sources.close();
             throw e;
         }
+        Optional<Notifier> systemd = Notifier.fromEnvironment(env, () -> healthy.getAsBoolean() && server.healthy());
+        systemd.ifPresent(model::addListener);
         model.start();
         sources.start();
         return new Daemon(model, sources, server, logStream, systemd);
@@ -111,5 +112,6 @@ public final class Daemon implements AutoCloseable {
         sources.close();
         model.close();
         logStream.shutdown(model.current());
+        logStream.close();
     }
 }

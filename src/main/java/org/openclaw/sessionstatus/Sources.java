@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.openclaw.sessionstatus.model.EvidenceSink;
 import org.openclaw.sessionstatus.source.GatewayConfigSource;
 import org.openclaw.sessionstatus.source.ProcessTable;
@@ -54,6 +55,10 @@ public final class Sources implements AutoCloseable {
 
     public void start() {
         sources.forEach(Source::start);
+    }
+
+    public void forEach(Consumer<Source> action) {
+        sources.forEach(action);
     }
 
     public boolean healthy() {

@@ -49,6 +49,7 @@ public final class Cli implements Runnable {
             ConfigOptions.addTo(spec);
             cli.addSubcommand(name, sub);
         });
+        cli.setParameterExceptionHandler(new ArgumentErrors());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("openclaw-session-status: " + e.getMessage());
             return e instanceof ConfigException ? CONFIG_ERROR : 1;

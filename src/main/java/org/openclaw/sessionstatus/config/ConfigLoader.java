@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.openclaw.sessionstatus.io.RegularFiles;
 
 /**
  * Builds the {@link Config}: defaults, then the JSON file, then {@code OPENCLAW_SESSION_STATUS_*} environment
@@ -23,6 +24,7 @@ import java.util.TreeMap;
 public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("/etc/openclaw-session-status/config.json");
     static final String CONFIG_ENV = Setting.ENV_PREFIX + "CONFIG";
+    private static final int MAX_CONFIG_BYTES = 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
@@ -75,9 +77,11 @@ public final class ConfigLoader {
     private static void readFile(Path file, Map<Setting<?>, Object> values) throws ConfigException {
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readString(file));
+            root = JSON.readTree(RegularFiles.read(file, MAX_CONFIG_BYTES));
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file + ": not found");
+        } catch (RegularFiles.NotRegular e) {
+            throw new ConfigException("config file " + file + ": not a regular file");
         } catch (JacksonException e) {
             throw new ConfigException("config file " + file + ": not valid JSON: " + e.getOriginalMessage()
                     + locationOf(e));

@@ -1,6 +1,7 @@
 package org.openclaw.sessionstatus.config;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import org.openclaw.sessionstatus.io.RegularFiles;
 
 /**
  * Finds the bearer secret (SPEC §6): {@code http.secretFile}, then systemd's {@code $CREDENTIALS_DIRECTORY/secret},
@@ -20,6 +22,8 @@ public final class Secrets {
     /** The secret (empty only when auth is off) and where it came from, for logs: never the secret itself. */
     public record Resolved(Optional<Secret> secret, String source) {
     }
+
+    private static final int MAX_SECRET_BYTES = 64 * 1024;
 
     private final Map<String, String> env;
 
@@ -69,7 +73,7 @@ public final class Secrets {
     private static Secret read(Path file, String key) throws ConfigException {
         String value;
         try {
-            value = Files.readString(file).strip();
+            value = new String(RegularFiles.read(file, MAX_SECRET_BYTES), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             throw ConfigException.forKey(key, "cannot read secret file " + file + ": " + e);
         }

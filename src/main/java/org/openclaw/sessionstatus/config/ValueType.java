@@ -3,6 +3,7 @@ package org.openclaw.sessionstatus.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -13,13 +14,19 @@ import org.openclaw.sessionstatus.model.WireName;
 
 /**
  * How a setting's value is read and shown. JSON values are typed strictly (a string where a number belongs is an
- * error); environment variables and flags are text, lists there are comma-separated.
+ * error); environment variables and flags are text, lists there are comma-separated. An error about a value from the
+ * config file shows it (never a secret's); one about text from the command line or the environment never repeats
+ * it, since a secret typed in the wrong place would end up in the journal.
  */
 abstract class ValueType<T> {
+    /** Longer than any window or lease anyone means: a typo, or an overflow waiting to happen. */
+    static final long MAX_MS = Duration.ofDays(7).toMillis();
+
     static final ValueType<Long> POSITIVE_MS =
-            new Whole<>(1, Long.MAX_VALUE, "a positive number of milliseconds", Function.identity());
+            new Whole<>(1, MAX_MS, "a positive number of milliseconds, at most 7 days (" + MAX_MS + ")", Function.identity());
     static final ValueType<Long> NON_NEGATIVE_MS =
-            new Whole<>(0, Long.MAX_VALUE, "a number of milliseconds, not negative", Function.identity());
+            new Whole<>(0, MAX_MS, "a number of milliseconds, not negative, at most 7 days (" + MAX_MS + ")",
+                    Function.identity());
     static final ValueType<Boolean> BOOLEAN = new Bool();
     static final ValueType<String> HOST = new Text<>(value -> value, "must not be empty", false);
     static final ValueType<Integer> PORT = new Whole<>(0, 65_535, "a port from 0 to 65535", Long::intValue);
@@ -31,14 +38,24 @@ abstract class ValueType<T> {
 
     abstract T fromJson(String key, JsonNode node) throws ConfigException;
 
-    abstract T fromText(String key, String text) throws ConfigException;
+    /** From a flag or an environment variable: an error never repeats the text. */
+    final T fromText(String key, String text) throws ConfigException {
+        return text(key, text, false);
+    }
+
+    /** @param echo the error may show the value (it came from the config file, and is no secret) */
+    abstract T text(String key, String text, boolean echo) throws ConfigException;
 
     /** The value as {@code check} prints it: a string, a number, a boolean, or a list of them. */
     Object shown(T value) {
         return value == null ? null : value.toString();
     }
 
-    /** Turns text into a value, or says what is wrong with it. */
+    static String got(boolean echo, Object value) {
+        return echo ? ", got " + value : "";
+    }
+
+    /** Turns text into a value, or says (without the text) what is wrong with it. */
     private interface Parser<T> {
         T parse(String value) throws IllegalArgumentException;
     }
@@ -61,11 +78,11 @@ abstract class ValueType<T> {
             if (!node.isTextual()) {
                 throw ConfigException.forKey(key, "must be a string, got " + (secret ? node.getNodeType() : node));
             }
-            return fromText(key, node.textValue());
+            return text(key, node.textValue(), !secret);
         }
 
         @Override
-        T fromText(String key, String text) throws ConfigException {
+        T text(String key, String text, boolean echo) throws ConfigException {
             String value = text.strip();
             if (value.isEmpty()) {
                 throw ConfigException.forKey(key, whenEmpty);
@@ -73,7 +90,7 @@ abstract class ValueType<T> {
             try {
                 return parser.parse(value);
             } catch (IllegalArgumentException e) {
-                throw ConfigException.forKey(key, e.getMessage());
+                throw ConfigException.forKey(key, e.getMessage() + got(echo, "'" + value + "'"));
             }
         }
     }
@@ -94,12 +111,24 @@ abstract class ValueType<T> {
 
         @Override
         T fromJson(String key, JsonNode node) throws ConfigException {
-            return check(key, wholeNumber(key, node));
+            if (!node.isIntegralNumber()) {
+                throw ConfigException.forKey(key, "must be a whole number, got " + node);
+            }
+            if (!node.canConvertToLong()) {
+                throw ConfigException.forKey(key, "must be " + range + ", got " + node);
+            }
+            return check(key, node.asLong(), true);
         }
 
         @Override
-        T fromText(String key, String text) throws ConfigException {
-            return check(key, parseLong(key, text.strip()));
+        T text(String key, String text, boolean echo) throws ConfigException {
+            long value;
+            try {
+                value = Long.parseLong(text.strip());
+            } catch (NumberFormatException e) {
+                throw ConfigException.forKey(key, "must be a whole number" + got(echo, "'" + text.strip() + "'"));
+            }
+            return check(key, value, echo);
         }
 
         @Override
@@ -107,9 +136,9 @@ abstract class ValueType<T> {
             return value;
         }
 
-        private T check(String key, long value) throws ConfigException {
+        private T check(String key, long value, boolean echo) throws ConfigException {
             if (value < min || value > max) {
-                throw ConfigException.forKey(key, "must be " + range + ", got " + value);
+                throw ConfigException.forKey(key, "must be " + range + got(echo, value));
             }
             return convert.apply(value);
         }
@@ -125,12 +154,12 @@ abstract class ValueType<T> {
         }
 
         @Override
-        Boolean fromText(String key, String text) throws ConfigException {
+        Boolean text(String key, String text, boolean echo) throws ConfigException {
             String value = text.strip();
             if (value.equals("true") || value.equals("false")) {
                 return Boolean.parseBoolean(value);
             }
-            throw ConfigException.forKey(key, "must be true or false, got '" + value + "'");
+            throw ConfigException.forKey(key, "must be true or false" + got(echo, "'" + value + "'"));
         }
 
         @Override
@@ -141,23 +170,30 @@ abstract class ValueType<T> {
 
     /** A positive number of slots, or {@code auto}. */
     private static final class Slots extends ValueType<MaxConcurrent> {
-        private static final String EXPECTED = "must be a positive whole number or \"auto\", got ";
+        private static final String EXPECTED = "must be a positive whole number or \"auto\"";
 
         @Override
         MaxConcurrent fromJson(String key, JsonNode node) throws ConfigException {
-            if (node.isIntegralNumber()) {
-                return check(key, node.asLong());
+            if (node.isIntegralNumber() && node.canConvertToLong()) {
+                return check(key, node.asLong(), true);
             }
             if (node.isTextual() && node.textValue().equals("auto")) {
                 return MaxConcurrent.auto();
             }
-            throw ConfigException.forKey(key, EXPECTED + node);
+            throw ConfigException.forKey(key, EXPECTED + ", got " + node);
         }
 
         @Override
-        MaxConcurrent fromText(String key, String text) throws ConfigException {
+        MaxConcurrent text(String key, String text, boolean echo) throws ConfigException {
             String value = text.strip();
-            return value.equals("auto") ? MaxConcurrent.auto() : check(key, parseLong(key, value));
+            if (value.equals("auto")) {
+                return MaxConcurrent.auto();
+            }
+            try {
+                return check(key, Long.parseLong(value), echo);
+            } catch (NumberFormatException e) {
+                throw ConfigException.forKey(key, EXPECTED + got(echo, "'" + value + "'"));
+            }
         }
 
         @Override
@@ -165,9 +201,9 @@ abstract class ValueType<T> {
             return value.isAuto() ? "auto" : (Object) value.fixed().getAsInt();
         }
 
-        private static MaxConcurrent check(String key, long value) throws ConfigException {
-            if (value <= 0 || value > Integer.MAX_VALUE) {
-                throw ConfigException.forKey(key, EXPECTED + value);
+        private static MaxConcurrent check(String key, long value, boolean echo) throws ConfigException {
+            if (value <= 0 || value > 1_000_000) {
+                throw ConfigException.forKey(key, EXPECTED + ", at most 1000000" + got(echo, value));
             }
             return MaxConcurrent.fixed((int) value);
         }
@@ -196,24 +232,24 @@ abstract class ValueType<T> {
                 }
                 items.add(value.textValue());
             }
-            return parse(key, items);
+            return parse(key, items, true);
         }
 
         @Override
-        List<E> fromText(String key, String text) throws ConfigException {
+        List<E> text(String key, String text, boolean echo) throws ConfigException {
             List<String> items = new ArrayList<>();
             for (String value : text.split(",")) {
                 if (!value.isBlank()) {
                     items.add(value.strip());
                 }
             }
-            return parse(key, items);
+            return parse(key, items, echo);
         }
 
-        private List<E> parse(String key, List<String> items) throws ConfigException {
+        private List<E> parse(String key, List<String> items, boolean echo) throws ConfigException {
             List<E> values = new ArrayList<>();
             for (String value : items) {
-                values.add(item.fromText(key, value));
+                values.add(item.text(key, value, echo));
             }
             if (whenEmpty != null && values.isEmpty()) {
                 throw ConfigException.forKey(key, whenEmpty);
@@ -238,8 +274,8 @@ abstract class ValueType<T> {
         }
 
         @Override
-        Set<RunningEvidence> fromText(String key, String text) throws ConfigException {
-            return Set.copyOf(NAMES.fromText(key, text));
+        Set<RunningEvidence> text(String key, String text, boolean echo) throws ConfigException {
+            return Set.copyOf(NAMES.text(key, text, echo));
         }
 
         /** In the enum's order, so the output does not depend on a set's iteration. */
@@ -251,25 +287,7 @@ abstract class ValueType<T> {
 
         private static RunningEvidence named(String name) {
             return RunningEvidence.fromWireName(name).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown evidence '" + name + "' (expected mtime, lock, store, transcript)"));
-        }
-    }
-
-    private static long wholeNumber(String key, JsonNode node) throws ConfigException {
-        if (!node.isIntegralNumber()) {
-            throw ConfigException.forKey(key, "must be a whole number, got " + node);
-        }
-        if (!node.canConvertToLong()) {
-            throw ConfigException.forKey(key, "is out of range: " + node);
-        }
-        return node.asLong();
-    }
-
-    private static long parseLong(String key, String value) throws ConfigException {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw ConfigException.forKey(key, "must be a whole number, got '" + value + "'");
+                    "unknown evidence (expected mtime, lock, store, transcript)"));
         }
     }
 
@@ -277,7 +295,7 @@ abstract class ValueType<T> {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("is not a valid path: " + e.getMessage(), e);
+            throw new IllegalArgumentException("is not a valid path", e);
         }
     }
 }

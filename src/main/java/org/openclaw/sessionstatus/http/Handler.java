@@ -1,10 +1,5 @@
 package org.openclaw.sessionstatus.http;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,9 +14,9 @@ import org.openclaw.sessionstatus.snapshot.Snapshot;
  * Every request, in order: unknown path → 404; a method other than GET or HEAD → 405; a data route without the
  * bearer secret → 401 with the challenge; not ready, or (the status route) no session source readable → 503; a
  * matching {@code If-None-Match} → 304; else the snapshot's prepared bytes. The probes need no secret and carry no
- * data.
+ * data. Pure and quick: it runs on the server's one thread.
  */
-final class Handler implements HttpHandler {
+final class Handler {
     private static final String CHALLENGE = "Bearer realm=\"openclaw-session-status\"";
     private static final byte[] NOT_FOUND = Responses.error("not found");
     private static final byte[] NOT_ALLOWED = Responses.error("method not allowed: this API is read-only");
@@ -41,51 +36,42 @@ final class Handler implements HttpHandler {
         this.healthy = healthy;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            Route route = routes.get(path);
-            boolean probe = path.equals("/healthz") || path.equals("/readyz");
-            Headers headers = exchange.getResponseHeaders();
-            headers.set("Cache-Control", "no-store");
-            if (route == null && !probe) {
-                send(exchange, 404, Responses.JSON, NOT_FOUND);
-                return;
-            }
-            String method = exchange.getRequestMethod();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                headers.set("Allow", "GET, HEAD");
-                send(exchange, 405, Responses.JSON, NOT_ALLOWED);
-                return;
-            }
-            Snapshot snapshot = snapshots.get();
-            if (probe) {
-                boolean up = path.equals("/healthz") ? healthy.getAsBoolean() : snapshot.ready();
-                send(exchange, up ? 200 : 503, Responses.JSON, up ? Responses.OK : path.equals("/healthz") ? UNHEALTHY : STARTING);
-                return;
-            }
-            if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                headers.set("WWW-Authenticate", CHALLENGE);
-                send(exchange, 401, Responses.JSON, UNAUTHORIZED);
-                return;
-            }
-            if (route.needsReady() && !snapshot.ready()) {
-                send(exchange, 503, Responses.JSON, STARTING);
-                return;
-            }
-            int status = route.status().applyAsInt(snapshot);
-            if (status != 200) {
-                send(exchange, status, Responses.JSON, route.body().apply(snapshot));
-                return;
-            }
-            headers.set("ETag", snapshot.etag());
-            if (matches(exchange.getRequestHeaders().get("If-None-Match"), snapshot.etag())) {
-                exchange.sendResponseHeaders(304, -1);
-                return;
-            }
-            send(exchange, 200, route.contentType(), route.body().apply(snapshot));
+    Response handle(Request request) {
+        String path = request.path();
+        Route route = routes.get(path);
+        boolean probe = path.equals("/healthz") || path.equals("/readyz");
+        boolean head = request.method().equals("HEAD");
+        if (route == null && !probe) {
+            return json(404, NOT_FOUND, head);
         }
+        if (!head && !request.method().equals("GET")) {
+            return new Response(405, Responses.JSON, List.of(Map.entry("Allow", "GET, HEAD")), NOT_ALLOWED, true);
+        }
+        Snapshot snapshot = snapshots.get();
+        if (probe) {
+            boolean up = path.equals("/healthz") ? healthy.getAsBoolean() : snapshot.ready();
+            return json(up ? 200 : 503, up ? Responses.OK : path.equals("/healthz") ? UNHEALTHY : STARTING, head);
+        }
+        if (!authorized(request.first("authorization"))) {
+            return new Response(401, Responses.JSON, List.of(Map.entry("WWW-Authenticate", CHALLENGE)), UNAUTHORIZED,
+                    !head);
+        }
+        if (route.needsReady() && !snapshot.ready()) {
+            return json(503, STARTING, head);
+        }
+        int status = route.status().applyAsInt(snapshot);
+        if (status != 200) {
+            return json(status, route.body().apply(snapshot), head);
+        }
+        List<Map.Entry<String, String>> etag = List.of(Map.entry("ETag", snapshot.etag()));
+        if (matches(request.all("if-none-match"), snapshot.etag())) {
+            return Response.notModified(etag);
+        }
+        return new Response(200, route.contentType(), etag, route.body().apply(snapshot), !head);
+    }
+
+    private static Response json(int status, byte[] body, boolean head) {
+        return new Response(status, Responses.JSON, List.of(), body, !head);
     }
 
     private boolean authorized(String header) {
@@ -99,9 +85,6 @@ final class Handler implements HttpHandler {
 
     /** RFC 9110: If-None-Match compares weakly, may list several tags, and {@code *} matches any. */
     private static boolean matches(List<String> ifNoneMatch, String etag) {
-        if (ifNoneMatch == null) {
-            return false;
-        }
         for (String header : ifNoneMatch) {
             for (String tag : header.split(",")) {
                 String candidate = tag.strip();
@@ -111,17 +94,5 @@ final class Handler implements HttpHandler {
             }
         }
         return false;
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        if (exchange.getRequestMethod().equals("HEAD")) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
     }
 }

@@ -1,25 +1,69 @@
 package org.openclaw.sessionstatus.http;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.openclaw.sessionstatus.config.Secret;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.threads.DaemonThreads;
+import org.tinylog.Logger;
 
-/** The HTTP surface (SPEC §5) on the JDK's HttpServer: a few threads copying prepared bytes. */
+/**
+ * The HTTP surface (SPEC §5): one thread on a selector, never blocking on a client. Answers are prepared bytes, so
+ * one thread serves tens of thousands of requests a second; what costs is clients that hold connections, and those
+ * are bounded by {@link Limits}: a request head must arrive within 10 s, a kept-alive connection may idle 30 s, an
+ * answer must be taken within 10 s, and past 1024 connections the one quiet the longest is closed to admit the next.
+ * There is no limit per client address: a sidecar's clients all come from 127.0.0.1.
+ */
 public final class StatusServer implements AutoCloseable {
-    private static final int THREADS = 4;
+    private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long IDLE_WAKE_MS = 1_000;
+    /** No round of the loop for this long means the server thread is wedged (it wakes at least once a second). */
+    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long SUMMARY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** At most this many accepts per round, so a flood of connects cannot starve the connections in use. */
+    private static final int ACCEPTS_PER_ROUND = 64;
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter
+            .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final ServerSocketChannel listener;
+    private final Selector selector;
+    private final Handler handler;
+    private final Limits limits;
+    private final Clock clock;
+    private final Thread thread;
+    /** In order of last activity, quietest first. Touched by the server thread only. */
+    private final Set<Connection> connections = new LinkedHashSet<>();
+    private final Map<Connection.Expiry, Long> expired = new EnumMap<>(Connection.Expiry.class);
+    private long evicted;
+    private final SelectionKey accepting;
+    private long acceptPausedUntil;
+    private long nextSummary = System.nanoTime() + SUMMARY_NANOS;
+    private long dateSecond = Long.MIN_VALUE;
+    private String date;
+    private volatile boolean closed;
+    private volatile long lastLoopNanos = System.nanoTime();
 
     /**
      * @param secret empty only when auth is off ({@code http.allowNoAuth}, loopback only)
@@ -27,13 +71,32 @@ public final class StatusServer implements AutoCloseable {
      * @param version the build's version, for the {@code build_info} metric
      */
     public StatusServer(InetSocketAddress address, Optional<Secret> secret, Supplier<Snapshot> snapshots,
-            BooleanSupplier healthy, String version) throws IOException {
-        // Without TCP_NODELAY keep-alive clients wait ~40 ms for each response (Nagle against delayed ACKs).
-        // Read once when the JDK's server classes load, so it is set before the first server is created.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
+            BooleanSupplier healthy, String version, Clock clock) throws IOException {
+        this(address, new Handler(routes(version), secret, snapshots, healthy), Limits.DEFAULT, clock);
+    }
+
+    StatusServer(InetSocketAddress address, Handler handler, Limits limits, Clock clock) throws IOException {
+        this.handler = handler;
+        this.limits = limits;
+        this.clock = clock;
+        this.selector = Selector.open();
+        this.listener = ServerSocketChannel.open();
+        try {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.bind(address, 128);
+            listener.configureBlocking(false);
+            accepting = listener.register(selector, SelectionKey.OP_ACCEPT);
+        } catch (IOException e) {
+            listener.close();
+            selector.close();
+            throw e;
         }
-        List<Route> routes = List.of(
+        this.thread = DaemonThreads.create("http", this::run);
+        thread.start();
+    }
+
+    static List<Route> routes(String version) {
+        return List.of(
                 // 503 while no session source can be seen: never a free slot the daemon cannot see.
                 new Route("/plugins/session-status/status", Responses.JSON, true, Snapshot::statusCode,
                         Snapshot::statusJson),
@@ -42,25 +105,190 @@ public final class StatusServer implements AutoCloseable {
                 Route.of("/plugins/busy-state/lease", Responses.JSON, false, Snapshot::leaseJson),
                 // 503 until the first scan, like the status route: an unknown count must not read as 0.
                 Route.of("/metrics", Responses.PROMETHEUS, true, new MetricsBody(version)));
-        executor = Executors.newFixedThreadPool(THREADS, DaemonThreads.factory("http"));
-        server = HttpServer.create(address, 64);
-        server.createContext("/", new Handler(routes, secret, snapshots, healthy));
-        server.setExecutor(executor);
-        server.start();
+    }
+
+    /** Whether the server thread is alive and going round its loop: for the systemd watchdog. */
+    public boolean healthy() {
+        return thread.isAlive() && System.nanoTime() - lastLoopNanos < STUCK_NANOS;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) listener.socket().getLocalSocketAddress()).getPort();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        closed = true;
+        selector.wakeup();
         try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
+            thread.join(TimeUnit.SECONDS.toMillis(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        long nextSweep = System.nanoTime() + SWEEP_NANOS;
+        try (selector; listener) {
+            while (!closed) {
+                // With no connection there is no deadline to keep: wake once a second only, to show it is alive.
+                selector.select(connections.isEmpty() ? IDLE_WAKE_MS : TimeUnit.NANOSECONDS.toMillis(SWEEP_NANOS));
+                long now = System.nanoTime();
+                lastLoopNanos = now;
+                Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+                while (ready.hasNext()) {
+                    SelectionKey key = ready.next();
+                    ready.remove();
+                    if (key.isValid() && key.isAcceptable()) {
+                        acceptAll(now);
+                    } else if (key.isValid()) {
+                        serve((Connection) key.attachment(), key, now);
+                    }
+                }
+                if (now - nextSweep >= 0) {
+                    sweep(now);
+                    nextSweep = now + SWEEP_NANOS;
+                }
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            if (!closed) {
+                Logger.error(e, "http: the server stopped");
+            }
+        } finally {
+            connections.forEach(Connection::close);
+            connections.clear();
+        }
+    }
+
+    private void serve(Connection connection, SelectionKey key, long now) {
+        boolean open;
+        try {
+            open = key.isReadable() ? connection.readable(now, date()) : connection.writable(now, date());
+        } catch (IOException e) {
+            open = false;
+        } catch (RuntimeException e) {
+            Logger.error(e, "http: answering a request failed");
+            open = false;
+        }
+        connections.remove(connection);
+        if (open) {
+            connections.add(connection);
+        } else {
+            connection.close();
+        }
+    }
+
+    private void acceptAll(long now) {
+        for (int accepted = 0; accepted < ACCEPTS_PER_ROUND; accepted++) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (IOException e) {
+                // Out of file descriptors, most likely: make room, or stop accepting for a moment rather than spin.
+                if (!evictQuietest()) {
+                    accepting.interestOps(0);
+                    acceptPausedUntil = now + SWEEP_NANOS;
+                    Logger.warn("http: cannot accept connections for now: {}", e.getMessage());
+                }
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            if (connections.size() >= limits.connections()) {
+                evictQuietest();
+            }
+            try {
+                channel.configureBlocking(false);
+                // Answers are one write each: Nagle's algorithm would only delay them against delayed ACKs.
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+                Connection connection = new Connection(channel, key, handler::handle, limits, now);
+                key.attach(connection);
+                connections.add(connection);
+            } catch (IOException e) {
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    /**
+     * Closes the connection quiet the longest, preferring one that is not being answered; if every one is (clients
+     * that ask and do not read), the quietest of those, so the limit holds. @return whether there was one
+     */
+    private boolean evictQuietest() {
+        Connection victim = null;
+        for (Connection connection : connections) {
+            if (!connection.writing()) {
+                victim = connection;
+                break;
+            }
+            if (victim == null) {
+                victim = connection;
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        connections.remove(victim);
+        victim.close();
+        evicted++;
+        return true;
+    }
+
+    /** Closes connections past their deadline; once a minute, says how many were closed and why. */
+    private void sweep(long now) {
+        for (Iterator<Connection> it = connections.iterator(); it.hasNext();) {
+            Connection connection = it.next();
+            Connection.Expiry expiry = connection.expired(now);
+            if (expiry != null) {
+                it.remove();
+                connection.close();
+                if (expiry == Connection.Expiry.HEAD || expiry == Connection.Expiry.WRITE) {
+                    expired.merge(expiry, 1L, Long::sum);
+                }
+            }
+        }
+        if (accepting.interestOps() == 0 && now - acceptPausedUntil >= 0) {
+            accepting.interestOps(SelectionKey.OP_ACCEPT);
+        }
+        if (now - nextSummary >= 0) {
+            nextSummary = now + SUMMARY_NANOS;
+            summarize();
+        }
+    }
+
+    /** Idle connections closing is routine; the others mean a client misbehaves, or too many connect. */
+    private void summarize() {
+        List<String> closedFor = new ArrayList<>();
+        expired.forEach((expiry, count) -> closedFor.add(count + (expiry == Connection.Expiry.HEAD
+                ? " for sending no complete request head within " + limits.head().toSeconds() + " s"
+                : " for not reading an answer within " + limits.write().toSeconds() + " s")));
+        if (evicted > 0) {
+            closedFor.add(evicted + " to admit new ones past " + limits.connections() + " open");
+        }
+        if (!closedFor.isEmpty()) {
+            Logger.info("http: in the last minute, closed connections: {}", String.join(", ", closedFor));
+        }
+        expired.clear();
+        evicted = 0;
+    }
+
+    private String date() {
+        long millis = clock.millis();
+        long second = Math.floorDiv(millis, 1000);
+        if (second != dateSecond) {
+            dateSecond = second;
+            date = HTTP_DATE.format(Instant.ofEpochMilli(millis));
+        }
+        return date;
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Nothing more to do with it.
         }
     }
 }

@@ -95,6 +95,8 @@ public final class SessionModel {
     private int cronRuns;
     private int recentActivity;
     private final Map<String, SourceHealth> health = new TreeMap<>();
+    /** Sources that stopped making progress: what they said last may no longer hold. */
+    private Set<String> stalled = Set.of();
     private int maxConcurrent;
 
     public SessionModel(ModelSettings settings) {
@@ -111,6 +113,7 @@ public final class SessionModel {
         SessionModel fresh = new SessionModel(settings);
         health.values().forEach(h -> fresh.health.put(h.source(), h.asRescanning()));
         fresh.maxConcurrent = maxConcurrent;
+        fresh.stalled = stalled;
         return fresh;
     }
 
@@ -161,6 +164,11 @@ public final class SessionModel {
         health.put(sourceHealth.source(), sourceHealth);
     }
 
+    /** These sources stopped making progress: each counts as rescanning (partial) until it is off the list. */
+    public void stalled(Set<String> sources) {
+        stalled = Set.copyOf(sources);
+    }
+
     public void maxConcurrent(OptionalInt slots) {
         this.maxConcurrent = slots.orElse(settings.maxConcurrent());
     }
@@ -186,7 +194,9 @@ public final class SessionModel {
                     session.agent, session.kind.wireName(), session.verdict.updatedAtMs()));
         }
         details.sort(NEWEST_FIRST);
-        SourceHealth combined = SourceHealth.combine(health.values());
+        List<SourceHealth> sources = new ArrayList<>();
+        health.values().forEach(h -> sources.add(stalled.contains(h.source()) ? h.asRescanning() : h));
+        SourceHealth combined = SourceHealth.combine(sources);
         StatusView status = new StatusView(sessionsRunning, sessions - sessionsRunning, sessions, maxConcurrent,
                 Math.max(0, maxConcurrent - sessionsRunning), details, combined.partial(), combined.unreadable());
         long lastObserved = activity.isEmpty() ? 0 : activity.lastKey();

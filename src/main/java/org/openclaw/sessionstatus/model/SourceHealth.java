@@ -10,16 +10,17 @@ import java.util.Collection;
  * @param readable units (dirs, databases) read successfully
  * @param unreadable units that exist but cannot be read or interpreted: they make the answer partial, never idle
  * @param rescanning a full rescan is under way, or the source stopped making progress: evidence may be missing
- * @param skippedFiles entries skipped because they could not be read or parsed, since start
+ * @param skippedFiles files and entries skipped because they could not be read or parsed, since start
  * @param rescans full rescans since start (the first scan included)
  * @param watcherErrors exceptions from the file watcher (an inotify overflow arrives as one), since start
+ * @param futureTimestamps timestamps found in the future and clamped to when they were read, since start
  */
 public record SourceHealth(String source, boolean scanned, int readable, int unreadable, boolean rescanning,
-        long skippedFiles, long rescans, long watcherErrors) {
+        long skippedFiles, long rescans, long watcherErrors, long futureTimestamps) {
 
     /** A source that has announced itself and delivered nothing yet. */
     public static SourceHealth starting(String source) {
-        return new SourceHealth(source, false, 0, 0, false, 0, 0, 0);
+        return new SourceHealth(source, false, 0, 0, false, 0, 0, 0, 0);
     }
 
     /** All sources as one: scanned when every one is (and there is one), counts summed. */
@@ -31,6 +32,7 @@ public record SourceHealth(String source, boolean scanned, int readable, int unr
         long skipped = 0;
         long rescans = 0;
         long watcherErrors = 0;
+        long future = 0;
         for (SourceHealth health : all) {
             scanned &= health.scanned;
             readable += health.readable;
@@ -39,8 +41,9 @@ public record SourceHealth(String source, boolean scanned, int readable, int unr
             skipped += health.skippedFiles;
             rescans += health.rescans;
             watcherErrors += health.watcherErrors;
+            future += health.futureTimestamps;
         }
-        return new SourceHealth("all", scanned, readable, unreadable, rescanning, skipped, rescans, watcherErrors);
+        return new SourceHealth("all", scanned, readable, unreadable, rescanning, skipped, rescans, watcherErrors, future);
     }
 
     /** Nothing can be read, though something is there: the daemon cannot see any session. */
@@ -55,6 +58,7 @@ public record SourceHealth(String source, boolean scanned, int readable, int unr
 
     /** The same, with a rescan under way: what the model assumes after it had to start over. */
     SourceHealth asRescanning() {
-        return new SourceHealth(source, scanned, readable, unreadable, true, skippedFiles, rescans, watcherErrors);
+        return new SourceHealth(source, scanned, readable, unreadable, true, skippedFiles, rescans, watcherErrors,
+                futureTimestamps);
     }
 }

@@ -5,11 +5,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.openclaw.sessionstatus.model.EvidenceSink;
@@ -27,12 +32,20 @@ import org.tinylog.Logger;
  * window, a stale hold running out), and at least every {@code logIntervalMs} so no snapshot grows old.
  *
  * <p>If applying evidence or evaluating fails halfway, the table may no longer add up: the loop starts over with an
- * empty table and asks every source for a full rescan, holding the lease meanwhile.
+ * empty table and asks every source for a full rescan, holding the lease meanwhile. Every second it also asks each
+ * watched source whether it still makes progress: one that does not makes the answer partial (the lease holds, the
+ * status says partial) until it does, since what it last delivered may no longer be true.
  */
 public final class ModelLoop implements EvidenceSink, AutoCloseable {
+    /** No round of the loop for this long means the writer is wedged (it wakes at least every second). */
+    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(5);
     private final BlockingQueue<Consumer<SessionModel>> inbox = new LinkedBlockingQueue<>();
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> rescanRequests = new CopyOnWriteArrayList<>();
+    private final Map<String, BooleanSupplier> watched = new ConcurrentHashMap<>();
+    private Set<String> stalled = Set.of();
+    private long nextWatchNanos = System.nanoTime();
+    private volatile long lastLoopNanos = System.nanoTime();
     private SessionModel model;
     private final ModelSettings settings;
     private final Clock clock;
@@ -66,6 +79,11 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         listeners.add(listener);
     }
 
+    /** Asks, every second, whether the source that reports its health as {@code source} still makes progress. */
+    public void watch(String source, BooleanSupplier healthy) {
+        watched.put(source, healthy);
+    }
+
     /** Called (on the writer thread) when the model had to start over: the source must deliver everything again. */
     public void onRescanNeeded(Runnable request) {
         rescanRequests.add(request);
@@ -94,9 +112,9 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         }
     }
 
-    /** Whether the writer thread is alive and not wedged: it has published within two heartbeat intervals. */
+    /** Whether the writer thread is alive and going round its loop (it wakes at least every second). */
     public boolean healthy() {
-        return writer.isAlive() && clock.millis() - current.generatedAt().toEpochMilli() <= 2 * settings.logIntervalMs() + 1_000;
+        return writer.isAlive() && System.nanoTime() - lastLoopNanos < STUCK_NANOS;
     }
 
     @Override
@@ -123,11 +141,15 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
 
     private void run() {
         while (!closed) {
+            lastLoopNanos = System.nanoTime();
             try {
                 long wakeAt = Math.min(nextChangeAt, nextHeartbeatAt);
-                Consumer<SessionModel> message = inbox.poll(Math.max(0, wakeAt - clock.millis()), TimeUnit.MILLISECONDS);
+                long timeout = Math.min(Math.max(0, wakeAt - clock.millis()),
+                        TimeUnit.NANOSECONDS.toMillis(Math.max(0, nextWatchNanos - System.nanoTime())));
+                Consumer<SessionModel> message = inbox.poll(timeout, TimeUnit.MILLISECONDS);
                 boolean changed = message != null;
                 applyAll(message);
+                changed |= watchSources();
                 if (changed) {
                     // In a burst, evaluations are spaced by twice their own cost: at most a third of a core goes to
                     // re-evaluating, whatever the burst. An isolated change is evaluated at once.
@@ -146,6 +168,31 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
                 startOver(e);
             }
         }
+    }
+
+    /** Once a second: which watched sources stopped making progress. @return whether that changed */
+    private boolean watchSources() {
+        if (System.nanoTime() - nextWatchNanos < 0) {
+            return false;
+        }
+        nextWatchNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        Set<String> now = new TreeSet<>();
+        watched.forEach((source, healthy) -> {
+            if (!healthy.getAsBoolean()) {
+                now.add(source);
+            }
+        });
+        if (now.equals(stalled)) {
+            return false;
+        }
+        if (!now.isEmpty()) {
+            Logger.warn("source(s) {} make no progress: the answer is partial until they do", now);
+        } else {
+            Logger.info("every source makes progress again");
+        }
+        stalled = Set.copyOf(now);
+        model.stalled(stalled);
+        return true;
     }
 
     /**

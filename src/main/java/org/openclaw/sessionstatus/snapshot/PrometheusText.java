@@ -64,6 +64,9 @@ final class PrometheusText {
                 health.watcherErrors());
         metrics.counter("skipped_files_total", "Files and entries skipped since start because they could not be parsed.",
                 health.skippedFiles());
+        metrics.counter("future_timestamps_total",
+                "Distinct timestamps found more than 10 s in the future since start, each taken as the moment it was first read.",
+                health.futureTimestamps());
         return metrics.text.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.openclaw.sessionstatus.io.RegularFiles;
 import org.openclaw.sessionstatus.model.EvidenceSink;
 
 /**
@@ -31,6 +32,8 @@ public final class GatewayConfigSource extends WatchedSource {
                     JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
             .build();
 
+    private static final int MAX_BYTES = 4 * 1024 * 1024;
+
     private final Path file;
     private final EvidenceSink sink;
     private FileTime seen;
@@ -39,6 +42,12 @@ public final class GatewayConfigSource extends WatchedSource {
         super("gateway-config");
         this.file = file;
         this.sink = sink;
+    }
+
+    /** Not a session source: it reports no health of its own. */
+    @Override
+    public String name() {
+        return "gateway-config";
     }
 
     /** None: it only ticks. */
@@ -72,10 +81,11 @@ public final class GatewayConfigSource extends WatchedSource {
         }
     }
 
-    /** Empty when the file is missing, unreadable, or sets no positive whole number there. */
+    /** Empty when the file is missing, unreadable, not a regular file, or sets no positive whole number there. */
     static OptionalInt maxConcurrent(Path file) {
         try {
-            JsonNode value = JSON5.readTree(Files.readString(file)).path("agents").path("defaults").path("maxConcurrent");
+            JsonNode value = JSON5.readTree(RegularFiles.read(file, MAX_BYTES)).path("agents").path("defaults")
+                    .path("maxConcurrent");
             return value.canConvertToInt() && value.isIntegralNumber() && value.intValue() > 0
                     ? OptionalInt.of(value.intValue()) : OptionalInt.empty();
         } catch (IOException | RuntimeException e) {

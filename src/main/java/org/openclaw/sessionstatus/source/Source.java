@@ -9,6 +9,9 @@ public interface Source extends AutoCloseable {
     /** Scans, then follows changes on its own thread until closed. */
     void start();
 
+    /** What its health is reported as ({@link org.openclaw.sessionstatus.model.SourceHealth#source()}). */
+    String name();
+
     /** Whether its thread is making progress. */
     boolean healthy();
 

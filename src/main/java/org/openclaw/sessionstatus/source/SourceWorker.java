@@ -35,8 +35,11 @@ import org.tinylog.Logger;
  */
 public final class SourceWorker implements AutoCloseable {
     public static final long TICK_MS = 1_000;
-    /** No loop for this long means the worker is stuck: a full scan of 100 000 sessions takes a few seconds. */
-    private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /**
+     * No progress for this long means the worker is stuck. It marks progress on every loop (at least once per tick)
+     * and inside long scans, so only a read that really hangs comes near it.
+     */
+    static final Duration STUCK_AFTER = Duration.ofSeconds(5);
     private static final Path RESCAN = Path.of("");
     /** Made once, before any watcher thread starts: SLF4J drops what threads log while it initialises. */
     private static final org.slf4j.Logger WATCHER_LOG = LoggerFactory.getLogger(DirectoryWatcher.class);
@@ -65,27 +68,45 @@ public final class SourceWorker implements AutoCloseable {
     private final Set<Path> rootsGone = ConcurrentHashMap.newKeySet();
     private final AtomicLong watcherErrors = new AtomicLong();
     private final Thread thread;
+    private final long stuckNanos;
     /** Touched by the worker thread only. */
     private final PriorityQueue<Redelivery> redeliveries = new PriorityQueue<>(Comparator.comparingLong(Redelivery::dueNanos));
     private volatile String rescanReason;
     private volatile boolean closed;
     private volatile long lastProgressNanos = System.nanoTime();
+    private volatile boolean failing;
 
     /** @param roots the dirs to watch, recursively; asked again on every tick, so a root may appear later */
     public SourceWorker(String name, Supplier<List<Path>> roots, Job job) {
+        this(name, roots, job, STUCK_AFTER);
+    }
+
+    SourceWorker(String name, Supplier<List<Path>> roots, Job job, Duration stuckAfter) {
         this.name = name;
         this.roots = roots;
         this.job = job;
+        this.stuckNanos = stuckAfter.toNanos();
         this.thread = DaemonThreads.create(name, this::run);
     }
 
     public void start() {
+        lastProgressNanos = System.nanoTime();
         thread.start();
     }
 
-    /** Whether the thread is alive and going round its loop (at least once per tick when idle). */
+    /**
+     * Whether the thread is going round its loop (at least once per tick when idle), and its last failure, if any,
+     * was followed by a rescan that completed. Not started yet counts as healthy: until its first scan, the source
+     * has said nothing that could have gone stale.
+     */
     public boolean healthy() {
-        return thread.isAlive() && System.nanoTime() - lastProgressNanos < STUCK_NANOS;
+        return thread.getState() == Thread.State.NEW
+                || thread.isAlive() && !failing && System.nanoTime() - lastProgressNanos < stuckNanos;
+    }
+
+    /** Marks progress from inside a long piece of work (a scan of many files), on the worker thread. */
+    public void progress() {
+        lastProgressNanos = System.nanoTime();
     }
 
     public long watcherErrors() {
@@ -119,10 +140,9 @@ public final class SourceWorker implements AutoCloseable {
 
     private void run() {
         armMissingRoots();
-        job.rescan(null);
+        boolean rescanOnTick = !rescan(null);
         long nextTick = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
         Set<Path> batch = new LinkedHashSet<>();
-        boolean rescanOnTick = false;
         while (!closed) {
             lastProgressNanos = System.nanoTime();
             try {
@@ -141,15 +161,14 @@ public final class SourceWorker implements AutoCloseable {
                     drainTo(batch);
                     batch.clear();
                     redeliveries.clear();
-                    job.rescan(rescanReason);
+                    rescanOnTick |= !rescan(rescanReason);
                 } else if (!batch.isEmpty()) {
                     job.changed(batch);
                     batch.clear();
                 }
                 if (System.nanoTime() - nextTick >= 0) {
                     if (armMissingRoots() || rescanOnTick) {
-                        rescanOnTick = false;
-                        job.rescan("a watched dir appeared again, or the last batch failed");
+                        rescanOnTick = !rescan("a watched dir appeared again, or the last read failed");
                     }
                     job.tick();
                     nextTick = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
@@ -157,11 +176,35 @@ public final class SourceWorker implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // Rescan on the next tick, not at once, so a persistent fault cannot spin.
-                Logger.error(e, "{}: unexpected failure; rescanning on the next tick", name);
+                failed(e);
                 batch.clear();
                 rescanOnTick = true;
             }
+        }
+    }
+
+    /** @return whether the rescan completed; one that failed is tried again on the next tick, so it cannot spin */
+    private boolean rescan(String why) {
+        try {
+            job.rescan(why);
+            if (failing) {
+                failing = false;
+                Logger.info("{}: reading works again", name);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            failed(e);
+            return false;
+        }
+    }
+
+    /** Until a rescan completes, what the source last delivered may be stale: it counts as not healthy. */
+    private void failed(RuntimeException e) {
+        if (!failing) {
+            failing = true;
+            Logger.error(e, "{}: unexpected failure; rescanning every tick until a rescan completes", name);
+        } else {
+            Logger.debug("{}: failing still: {}", name, e.toString());
         }
     }
 

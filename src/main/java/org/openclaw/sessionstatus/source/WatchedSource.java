@@ -11,6 +11,9 @@ public abstract class WatchedSource implements Source, SourceWorker.Job {
         this.worker = new SourceWorker(name, this::roots, this);
     }
 
+    /** What the source's health is reported as ({@link org.openclaw.sessionstatus.model.SourceHealth#source()}). */
+    public abstract String name();
+
     /** The dirs to watch; asked again on every tick, so a root may appear later. */
     protected abstract List<Path> roots();
 

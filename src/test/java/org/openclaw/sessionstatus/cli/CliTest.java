@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,9 +118,16 @@ class CliTest {
     }
 
     @Test
-    void theSecretCannotBeGivenOnTheCommandLine() {
+    void theSecretCannotBeGivenOnTheCommandLineAndIsNeverEchoed() {
         assertEquals(2, run(env(), "serve", "--http-secret", "visible-in-ps"));
-        assertTrue(err.toString().contains("Unknown option"), err.toString());
+        assertTrue(err.toString().contains("unknown option --http-secret (1 value not shown)"), err.toString());
+        assertTrue(err.toString().contains("never given on the command line"), err.toString());
+        assertEquals(2, run(env(), "status", "--http-secret=visible-in-ps", "stray-hunter2", "--http-port", "hunter3"));
+        assertEquals(2, run(env(), "status", "--http-port", "hunter4"));
+        for (String secret : List.of("visible-in-ps", "hunter2", "hunter3", "hunter4")) {
+            assertFalse(err.toString().contains(secret), err.toString());
+            assertFalse(out.toString().contains(secret), out.toString());
+        }
     }
 
     @Test

@@ -95,7 +95,11 @@ class ConfigLoaderTest {
         "{\"idleGraceMs\":-1}                   | config idleGraceMs: must be a number of milliseconds, not negative",
         "{\"http\":{\"port\":70000}}            | config http.port: must be a port from 0 to 65535",
         "{\"lockPidCheck\":\"yes\"}             | config lockPidCheck: must be true or false",
-        "{\"runningEvidence\":[\"vibes\"]}      | config runningEvidence: unknown evidence 'vibes'",
+        "{\"runningEvidence\":[\"vibes\"]}      | config runningEvidence: unknown evidence (expected mtime, lock, store, transcript), got 'vibes'",
+        "{\"runningWindowMs\":9223372036854775807} | config runningWindowMs: must be a positive number of milliseconds, at most 7 days",
+        "{\"activityTtlMs\":604800001}          | config activityTtlMs: must be a positive number of milliseconds, at most 7 days",
+        "{\"cautiousLeaseMs\":1e30}              | config cautiousLeaseMs: must be a whole number",
+        "{\"maxConcurrent\":99999999999}         | config maxConcurrent: must be a positive whole number or \"auto\", at most 1000000",
         "{\"runningEvidence\":[]}               | config runningEvidence: must name at least one",
         "{\"maxConcurrent\":0}                  | config maxConcurrent: must be a positive whole number or \"auto\"",
         "{\"http\":{\"allowNoAuth\":true,\"host\":\"0.0.0.0\"}} | config http.allowNoAuth: may only be true when http.host is a loopback",
@@ -105,6 +109,19 @@ class ConfigLoaderTest {
     void anInvalidValueNamesItsKey(String json, String expected) {
         String message = error(json);
         assertTrue(message.contains(expected), message);
+    }
+
+    @Test
+    void anErrorAboutTextFromTheCommandLineOrTheEnvironmentNeverRepeatsIt() {
+        String flag = assertThrows(ConfigException.class,
+                () -> load("{}", Map.of(), Map.of("http.port", "hunter2-secret"))).getMessage();
+        assertTrue(flag.startsWith("config http.port: must be a whole number"), flag);
+        assertTrue(!flag.contains("hunter2"), flag);
+        String env = assertThrows(ConfigException.class, () -> load("{}",
+                Map.of("OPENCLAW_SESSION_STATUS_RUNNING_EVIDENCE", "hunter2-secret"), Map.of())).getMessage();
+        assertTrue(!env.contains("hunter2"), env);
+        String secretInFile = error("{\"http\":{\"secret\":12345678}}");
+        assertTrue(secretInFile.contains("must be a string, got NUMBER") && !secretInFile.contains("12345678"), secretInFile);
     }
 
     @Test

@@ -160,7 +160,7 @@ class StatusServerTest {
     void beforeTheFirstScanReadinessAndStatusAre503() throws Exception {
         ModelLoop neverScanned = new ModelLoop(Harness.settings(30_000), Clock.systemUTC());
         try (StatusServer server = new StatusServer(new InetSocketAddress("127.0.0.1", 0),
-                Optional.empty(), neverScanned::current, () -> true, "test")) {
+                Optional.empty(), neverScanned::current, () -> true, "test", Clock.systemUTC())) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             assertEquals(503, client.send(HttpRequest.newBuilder(base.resolve("/readyz")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());

@@ -18,7 +18,7 @@ import org.openclaw.sessionstatus.model.SessionEvidence.Transcript;
 /** Every row of SPEC §4's decision table, through the session model with a moved clock. */
 class DecisionTableTest {
     static final long T0 = ClassifierTest.T0;
-    static final SourceHealth SCANNED = new SourceHealth("dirs", true, 1, 0, false, 0, 1, 0);
+    static final SourceHealth SCANNED = new SourceHealth("dirs", true, 1, 0, false, 0, 1, 0, 0);
 
     final SessionModel model = new SessionModel(ClassifierTest.settings(Set.of(RunningEvidence.values())));
 
@@ -45,7 +45,7 @@ class DecisionTableTest {
 
     @Test
     void withNoReadableSessionDirItIsUnknownSourceUnavailable() {
-        model.health(new SourceHealth("dirs", true, 0, 1, false, 0, 1, 0));
+        model.health(new SourceHealth("dirs", true, 0, 1, false, 0, 1, 0, 0));
         assertEquals(List.of(Reason.SOURCE_UNAVAILABLE), at(T0).reasons());
         assertEquals(Action.UNKNOWN, at(T0).action());
     }
@@ -69,7 +69,7 @@ class DecisionTableTest {
 
     @Test
     void runningWithAPartialSourceIsAPartialExtend() {
-        model.health(new SourceHealth("dirs", true, 1, 1, false, 0, 1, 0));
+        model.health(new SourceHealth("dirs", true, 1, 1, false, 0, 1, 0, 0));
         sessions(session("agent:main:main", new Transcript(T0, 10, Phase.FINISHED, T0), null, null));
         BusyView busy = at(T0 + 1);
         assertEquals(Action.EXTEND, busy.action());
@@ -99,12 +99,12 @@ class DecisionTableTest {
     @Test
     void anUnreadableSourceOrARescanHolds() {
         sessions(session("agent:main:main", new Transcript(T0, 10, Phase.FINISHED, T0), null, null));
-        model.health(new SourceHealth("dirs", true, 1, 1, false, 0, 1, 0));
+        model.health(new SourceHealth("dirs", true, 1, 1, false, 0, 1, 0, 0));
         BusyView partial = at(T0 + 3_600_000);
         assertEquals(Action.HOLD, partial.action());
         assertEquals(Confidence.PARTIAL, partial.confidence());
         assertEquals(List.of(Reason.SOURCE_PARTIAL), partial.reasons());
-        model.health(new SourceHealth("dirs", true, 1, 0, true, 0, 2, 1));
+        model.health(new SourceHealth("dirs", true, 1, 0, true, 0, 2, 1, 0));
         assertEquals(Action.HOLD, at(T0 + 3_600_000).action());
     }
 

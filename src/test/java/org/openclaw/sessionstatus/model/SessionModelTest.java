@@ -25,7 +25,7 @@ class SessionModelTest {
             Random random = new Random(seed);
             SessionModel incremental = new SessionModel(SETTINGS);
             Map<String, Map<String, SessionEvidence>> world = new HashMap<>();
-            SourceHealth health = new SourceHealth("dirs", true, 3, 0, false, 0, 1, 0);
+            SourceHealth health = new SourceHealth("dirs", true, 3, 0, false, 0, 1, 0, 0);
             incremental.health(health);
             long now = 1_800_000_000_000L;
             for (int step = 0; step < 300; step++) {

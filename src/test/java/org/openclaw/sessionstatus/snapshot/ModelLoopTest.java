@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.openclaw.sessionstatus.model.BusyView.Action;
@@ -36,13 +37,13 @@ class ModelLoopTest {
             // The source answers a rescan request as it would: rescanning, everything, then done.
             loop.onRescanNeeded(() -> {
                 rescans.incrementAndGet();
-                loop.health(new SourceHealth("dirs", true, 1, 0, true, 0, 2, 0));
+                loop.health(new SourceHealth("dirs", true, 1, 0, true, 0, 2, 0, 0));
                 loop.accept(List.of(PartitionUpdate.replace("/dir", world)));
-                loop.health(new SourceHealth("dirs", true, 1, 0, false, 0, 2, 0));
+                loop.health(new SourceHealth("dirs", true, 1, 0, false, 0, 2, 0, 0));
             });
             List<Snapshot> published = new java.util.concurrent.CopyOnWriteArrayList<>();
             loop.addListener(published::add);
-            loop.health(new SourceHealth("dirs", true, 1, 0, false, 0, 1, 0));
+            loop.health(new SourceHealth("dirs", true, 1, 0, false, 0, 1, 0, 0));
             loop.accept(List.of(PartitionUpdate.replace("/dir", List.of(session("a", Phase.FINISHED)))));
             loop.start();
             Snapshot before = loop.await(s -> s.ready() && s.status().total() == 1, Harness.DEADLINE);
@@ -64,6 +65,29 @@ class ModelLoopTest {
             assertTrue(meanwhile.stream().allMatch(s -> s.busy().action() == Action.HOLD && s.status().partial()),
                     "between the failure and the rescan the lease holds and the status says partial: " + meanwhile);
             assertTrue(!meanwhile.isEmpty(), "the empty model was published as partial, not as idle");
+        }
+    }
+
+    @Test
+    void aSourceThatStopsMakingProgressMakesTheAnswerPartialAndTheLeaseHoldUntilItResumes() throws Exception {
+        AtomicBoolean progressing = new AtomicBoolean(true);
+        try (ModelLoop loop = new ModelLoop(Harness.settings(30_000), CLOCK)) {
+            loop.watch("dirs", progressing::get);
+            loop.health(new SourceHealth("dirs", true, 1, 0, false, 0, 1, 0, 0));
+            loop.accept(List.of(PartitionUpdate.replace("/dir", List.of(session("a", Phase.FINISHED)))));
+            loop.start();
+            loop.await(s -> s.ready() && s.busy().action() == Action.RELEASE_AFTER_GRACE, Harness.DEADLINE);
+
+            // What it last said ("idle") may no longer be true: never release on it.
+            progressing.set(false);
+            Snapshot stalled = loop.await(s -> s.status().partial(), Harness.DEADLINE);
+            assertTrue(stalled.status().partial(), "partial while the source is stuck");
+            assertEquals(Action.HOLD, stalled.busy().action());
+            assertEquals(1, stalled.status().total(), "what it delivered is still shown");
+
+            progressing.set(true);
+            Snapshot resumed = loop.await(s -> !s.status().partial(), Harness.DEADLINE);
+            assertEquals(Action.RELEASE_AFTER_GRACE, resumed.busy().action());
         }
     }
 }

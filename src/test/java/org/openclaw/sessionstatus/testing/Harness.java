@@ -31,6 +31,7 @@ public final class Harness implements AutoCloseable {
         model = new ModelLoop(settings, clock);
         sources = Sources.open(new Sources.Settings(stateDir, extraDirs, lockPidCheck, Optional.empty()), model, clock);
         model.onRescanNeeded(() -> sources.requestRescan("the model started over"));
+        sources.forEach(source -> model.watch(source.name(), source::healthy));
         model.start();
         sources.start();
     }

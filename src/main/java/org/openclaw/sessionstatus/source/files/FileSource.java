@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 import org.openclaw.sessionstatus.model.EvidenceSink;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.source.ProcessTable;
+import org.openclaw.sessionstatus.source.ReadCounters;
 import org.openclaw.sessionstatus.source.WatchedSource;
 import org.openclaw.sessionstatus.source.StateLayout;
 import org.tinylog.Logger;
@@ -34,7 +34,7 @@ public final class FileSource extends WatchedSource {
     private final ProcessTable processes;
     private final Map<Path, SessionDir> dirs = new HashMap<>();
     private final Set<Path> unreadable = new HashSet<>();
-    private final LongAdder skippedFiles = new LongAdder();
+    private final ReadCounters counters = new ReadCounters();
     private long rescans;
     private boolean scanned;
     private SourceHealth lastHealth;
@@ -47,6 +47,11 @@ public final class FileSource extends WatchedSource {
         this.clock = clock;
         this.processes = processes;
         sink.health(SourceHealth.starting(HEALTH));
+    }
+
+    @Override
+    public String name() {
+        return HEALTH;
     }
 
     /** The state dir's {@code agents} dir (session dirs two levels down) and each extra session dir. */
@@ -106,7 +111,10 @@ public final class FileSource extends WatchedSource {
                 updates.add(PartitionUpdate.drop(dirs.remove(gone).partition()));
             }
         }
-        found.forEach((dir, agentId) -> scanDir(dir, agentId, now).ifPresent(updates::add));
+        found.forEach((dir, agentId) -> {
+            scanDir(dir, agentId, now).ifPresent(updates::add);
+            worker.progress();
+        });
         deliver(updates);
         scanned = true;
         publishHealth(false);
@@ -119,7 +127,7 @@ public final class FileSource extends WatchedSource {
             unreadable.remove(dir);
             return gone == null ? Optional.empty() : Optional.of(PartitionUpdate.drop(gone.partition()));
         }
-        SessionDir sessionDir = dirs.computeIfAbsent(dir, d -> new SessionDir(d, agentId, processes, skippedFiles));
+        SessionDir sessionDir = dirs.computeIfAbsent(dir, d -> new SessionDir(d, agentId, processes, counters, worker::progress));
         try {
             PartitionUpdate update = sessionDir.scan(now);
             unreadable.remove(dir);
@@ -137,10 +145,13 @@ public final class FileSource extends WatchedSource {
         }
     }
 
+    /** A dir counts as unreadable when it cannot be listed, or its store exists but may not be read. */
     private void publishHealth(boolean rescanning) {
-        int readable = (int) dirs.keySet().stream().filter(dir -> !unreadable.contains(dir)).count();
-        SourceHealth health = new SourceHealth(HEALTH, scanned, readable, unreadable.size(), rescanning,
-                skippedFiles.sum(), rescans, worker.watcherErrors());
+        int storesUnreadable = (int) dirs.entrySet().stream()
+                .filter(dir -> !unreadable.contains(dir.getKey()) && dir.getValue().storeUnreadable()).count();
+        int readable = (int) dirs.keySet().stream().filter(dir -> !unreadable.contains(dir)).count() - storesUnreadable;
+        SourceHealth health = new SourceHealth(HEALTH, scanned, readable, unreadable.size() + storesUnreadable,
+                rescanning, counters.skippedCount(), rescans, worker.watcherErrors(), counters.futureTimestampCount());
         if (!health.equals(lastHealth)) {
             lastHealth = health;
             sink.health(health);

@@ -7,6 +7,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,17 +16,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.LongAdder;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
 import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.source.ProcessTable;
+import org.openclaw.sessionstatus.source.ReadCounters;
+import org.openclaw.sessionstatus.io.RegularFiles;
 
 /**
  * One OpenClaw session dir: what its store, transcripts and locks say, joined into one {@link SessionEvidence} per
@@ -50,19 +53,24 @@ final class SessionDir {
     private final Path dir;
     private final String agentId;
     private final ProcessTable processes;
-    private final LongAdder skippedFiles;
+    private final ReadCounters counters;
+    private final Runnable progress;
     private final Map<String, TranscriptFile> transcripts = new HashMap<>();
     private final Map<String, HeldLock> locks = new HashMap<>();
     private Map<String, StoreFile.Entry> store = Map.of();
     /** Transcript name → keys of the entries that would use it. */
     private final Map<String, List<String>> entriesByCandidate = new HashMap<>();
     private final Map<String, SessionEvidence> sent = new HashMap<>();
+    /** The store exists but may not be read: its sessions cannot be seen, so the dir counts as unreadable. */
+    private boolean storeUnreadable;
 
-    SessionDir(Path dir, String agentId, ProcessTable processes, LongAdder skippedFiles) {
+    /** @param progress marks progress while a large dir is read (the worker's stuck detection) */
+    SessionDir(Path dir, String agentId, ProcessTable processes, ReadCounters counters, Runnable progress) {
         this.dir = dir;
         this.agentId = agentId;
         this.processes = processes;
-        this.skippedFiles = skippedFiles;
+        this.counters = counters;
+        this.progress = progress;
     }
 
     String partition() {
@@ -71,6 +79,10 @@ final class SessionDir {
 
     Path path() {
         return dir;
+    }
+
+    boolean storeUnreadable() {
+        return storeUnreadable;
     }
 
     static boolean isTranscript(String name) {
@@ -92,10 +104,11 @@ final class SessionDir {
         }
         transcripts.keySet().retainAll(names);
         locks.keySet().removeIf(name -> !names.contains(name + LOCK_SUFFIX));
-        readStore();
+        readStore(now);
         for (String name : names) {
+            progress.run();
             if (isTranscript(name)) {
-                readTranscript(name);
+                readTranscript(name, now);
             } else if (isLock(name)) {
                 readLock(transcriptOf(name), now);
             }
@@ -108,10 +121,10 @@ final class SessionDir {
     /** One entry of the dir changed (created, modified, deleted): the sessions it touched, if any changed. */
     Optional<PartitionUpdate> changed(String name, long now) {
         if (name.equals(STORE)) {
-            Optional<Set<String>> removedKeys = readStore();
+            Optional<Set<String>> removedKeys = readStore(now);
             return removedKeys.isEmpty() ? Optional.empty() : patch(allNames(), removedKeys.get());
         } else if (isTranscript(name)) {
-            readTranscript(name);
+            readTranscript(name, now);
             return patch(Set.of(name), Set.of());
         } else if (isLock(name)) {
             readLock(transcriptOf(name), now);
@@ -142,20 +155,39 @@ final class SessionDir {
                 : Optional.of(PartitionUpdate.patch(partition(), upserts, removed));
     }
 
-    /** @return the keys that left the store, or empty when it could not be parsed: the last good one stays */
-    private Optional<Set<String>> readStore() {
-        Map<String, StoreFile.Entry> parsed;
-        try (InputStream in = Files.newInputStream(dir.resolve(STORE), LinkOption.NOFOLLOW_LINKS)) {
+    /**
+     * Reads the store again; its timestamps from the future are taken as now. A torn or invalid store keeps the last
+     * good one; one that exists but may not be read makes the dir unreadable; a FIFO or dir in its place is skipped.
+     *
+     * @return the keys that left the store, or empty when it could not be read: the last good one stays
+     */
+    private Optional<Set<String>> readStore(long now) {
+        StoreFile.Parsed parsed;
+        try (InputStream in = RegularFiles.stream(dir.resolve(STORE))) {
             parsed = StoreFile.parse(in);
         } catch (NoSuchFileException e) {
-            parsed = Map.of();
-        } catch (IOException e) {
-            skippedFiles.increment();
+            parsed = new StoreFile.Parsed(Map.of(), 0);
+        } catch (RegularFiles.NotRegular e) {
+            counters.skipped();
+            parsed = new StoreFile.Parsed(Map.of(), 0);
+        } catch (AccessDeniedException e) {
+            storeUnreadable = true;
             return Optional.empty();
+        } catch (IOException e) {
+            counters.skipped();
+            return Optional.empty();
+        }
+        storeUnreadable = false;
+        for (int i = 0; i < parsed.skipped(); i++) {
+            counters.skipped();
         }
         Set<String> removedKeys = new HashSet<>();
         Set<String> previousKeys = store.keySet();
-        store = parsed;
+        Map<String, StoreFile.Entry> entries = new LinkedHashMap<>();
+        parsed.entries().forEach((key, entry) -> entries.put(key, new StoreFile.Entry(key, entry.sessionId(),
+                counters.notInFuture(entry.updatedAtMs(), now), entry.sessionFile(), entry.status(),
+                counters.notInFuture(entry.endedAtMs(), now), entry.chatType())));
+        store = entries;
         entriesByCandidate.clear();
         for (StoreFile.Entry entry : store.values()) {
             for (String candidate : entry.transcriptCandidates()) {
@@ -170,16 +202,17 @@ final class SessionDir {
         return Optional.of(removedKeys);
     }
 
-    private void readTranscript(String name) {
+    /** Reads a transcript's tail if it changed; its mtime and last message's time, if in the future, as now. */
+    private void readTranscript(String name, long now) {
         Path file = dir.resolve(name);
         BasicFileAttributes attributes;
         try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
+            attributes = RegularFiles.attributes(file);
+        } catch (RegularFiles.NotRegular e) {
+            counters.skipped();
             transcripts.remove(name);
             return;
-        }
-        if (!attributes.isRegularFile()) {
+        } catch (IOException e) {
             transcripts.remove(name);
             return;
         }
@@ -190,33 +223,46 @@ final class SessionDir {
             return;
         }
         LastMessage.Result tail;
-        try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (SeekableByteChannel channel = RegularFiles.open(file)) {
             tail = TranscriptTail.read(channel);
         } catch (NoSuchFileException e) {
             transcripts.remove(name);
             return;
         } catch (IOException e) {
-            skippedFiles.increment();
+            counters.skipped();
             tail = LastMessage.Result.UNKNOWN;
         }
-        transcripts.put(name, new TranscriptFile(mtime, size,
-                new SessionEvidence.Transcript(mtime, size, tail.phase(), tail.lastMessageAtMs())));
+        transcripts.put(name, new TranscriptFile(mtime, size, new SessionEvidence.Transcript(
+                counters.notInFuture(mtime, now), size, tail.phase(), counters.notInFuture(tail.lastMessageAtMs(), now))));
     }
 
+    /**
+     * Reads a lock. One that exists but may not be read is still a lock: held by a process that cannot be checked, so
+     * the session runs until the lock's maximum hold — never idle. A FIFO or dir in its place is skipped.
+     */
     private void readLock(String transcriptName, long now) {
         Path file = dir.resolve(transcriptName + LOCK_SUFFIX);
-        LockFile lock;
-        try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            long mtime = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(MAX_LOCK_BYTES, channel.size()));
-            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-                // keep reading
-            }
-            lock = LockFile.parse(Arrays.copyOf(buffer.array(), buffer.position()), mtime);
+        long mtime;
+        try {
+            mtime = counters.notInFuture(RegularFiles.attributes(file).lastModifiedTime().toMillis(), now);
+        } catch (RegularFiles.NotRegular e) {
+            counters.skipped();
+            locks.remove(transcriptName);
+            return;
         } catch (IOException e) {
             locks.remove(transcriptName);
             return;
         }
+        LockFile lock;
+        try {
+            lock = LockFile.parse(RegularFiles.read(file, MAX_LOCK_BYTES), mtime);
+        } catch (NoSuchFileException e) {
+            locks.remove(transcriptName);
+            return;
+        } catch (IOException e) {
+            lock = LockFile.parse(new byte[0], mtime);
+        }
+        lock = new LockFile(lock.pid(), lock.starttime(), counters.notInFuture(lock.createdAtMs(), now), lock.maxHoldMs());
         Liveness liveness = processes.liveness(lock.pid(), lock.starttime());
         HeldLock previous = locks.get(transcriptName);
         long deadSince = liveness != Liveness.DEAD ? 0

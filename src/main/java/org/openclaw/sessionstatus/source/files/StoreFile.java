@@ -14,13 +14,19 @@ import java.util.Map;
 
 /**
  * {@code sessions.json}: session key → entry. Streamed, keeping only the fields the daemon needs and skipping the
- * large ones (skills snapshots, prompt reports), so a store of hundreds of KB costs little to re-read.
+ * large ones (skills snapshots, prompt reports), so a store of hundreds of KB costs little to re-read. Its strings
+ * are only ever data: an entry with a field of the wrong type, or a session id or file name that is not a plain file
+ * name, is skipped and counted; every other entry is read.
  */
 final class StoreFile {
     private static final JsonFactory JSON = new JsonFactory();
 
+    /** The entries read, and how many were skipped. */
+    record Parsed(Map<String, Entry> entries, int skipped) {
+    }
+
     /**
-     * @param sessionFile the base name of the entry's {@code sessionFile}, or null
+     * @param sessionFile the base name of the entry's {@code sessionFile} when it names a transcript, else null
      */
     record Entry(String key, String sessionId, long updatedAtMs, String sessionFile, String status, long endedAtMs,
             String chatType) {
@@ -37,12 +43,13 @@ final class StoreFile {
 
     /**
      * Parses a whole store. Keys that share one session id (a cron job and its current run) are one session: the
-     * shortest key is kept. Entries without a session id are skipped.
+     * shortest key is kept.
      *
      * @throws IOException when the content is not a whole JSON object: the caller keeps the last good store
      */
-    static Map<String, Entry> parse(InputStream in) throws IOException {
+    static Parsed parse(InputStream in) throws IOException {
         Map<String, Entry> bySessionId = new HashMap<>();
+        int skipped = 0;
         try (JsonParser json = JSON.createParser(in)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("sessions.json is not a JSON object");
@@ -51,11 +58,14 @@ final class StoreFile {
                 String key = json.currentName();
                 if (json.nextToken() != JsonToken.START_OBJECT) {
                     json.skipChildren();
+                    skipped++;
                     continue;
                 }
                 Entry entry = entry(key, json);
                 if (entry != null) {
                     bySessionId.merge(entry.sessionId(), entry, StoreFile::preferShorterKey);
+                } else {
+                    skipped++;
                 }
             }
             if (json.currentToken() != JsonToken.END_OBJECT || json.nextToken() != null) {
@@ -66,7 +76,7 @@ final class StoreFile {
         entries.sort(Comparator.comparing(Entry::key));
         Map<String, Entry> byKey = new LinkedHashMap<>();
         entries.forEach(e -> byKey.put(e.key(), e));
-        return byKey;
+        return new Parsed(byKey, skipped);
     }
 
     private static Entry preferShorterKey(Entry a, Entry b) {
@@ -74,6 +84,7 @@ final class StoreFile {
         return byLength < 0 || (byLength == 0 && a.key().compareTo(b.key()) <= 0) ? a : b;
     }
 
+    /** One entry, read to its end whatever it holds; null when a field the daemon reads has the wrong type. */
     private static Entry entry(String key, JsonParser json) throws IOException {
         String sessionId = null;
         String sessionFile = null;
@@ -81,29 +92,49 @@ final class StoreFile {
         String chatType = null;
         long updatedAt = 0;
         long endedAt = 0;
+        boolean wrongType = false;
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String field = json.currentName();
             JsonToken value = json.nextToken();
+            String text = value == JsonToken.VALUE_STRING ? json.getText() : null;
+            long number = number(json, value);
             switch (field) {
-                case "sessionId" -> sessionId = text(json, value);
-                case "sessionFile" -> sessionFile = baseName(text(json, value));
-                case "status" -> status = text(json, value);
-                case "chatType" -> chatType = text(json, value);
-                case "updatedAt" -> updatedAt = value.isNumeric() ? json.getValueAsLong() : 0;
-                case "endedAt" -> endedAt = value.isNumeric() ? json.getValueAsLong() : 0;
-                default -> json.skipChildren();
+                case "sessionId" -> sessionId = text;
+                case "sessionFile" -> sessionFile = text;
+                case "status" -> status = text;
+                case "chatType" -> chatType = text;
+                case "updatedAt" -> updatedAt = number;
+                case "endedAt" -> endedAt = number;
+                default -> {
+                    json.skipChildren();
+                    continue;
+                }
             }
+            boolean numeric = field.equals("updatedAt") || field.equals("endedAt");
+            wrongType |= value != JsonToken.VALUE_NULL && (numeric ? !value.isNumeric() : text == null);
+            json.skipChildren();
         }
-        return sessionId == null || sessionId.isEmpty() || sessionId.contains("/") ? null
-                : new Entry(key, sessionId, updatedAt, sessionFile, status, endedAt, chatType);
+        if (wrongType || !isFileName(sessionId)) {
+            return null;
+        }
+        String file = baseName(sessionFile);
+        return new Entry(key, sessionId, updatedAt, file != null && SessionDir.isTranscript(file) ? file : null, status,
+                endedAt, chatType);
     }
 
-    private static String text(JsonParser json, JsonToken value) throws IOException {
-        if (value == JsonToken.VALUE_STRING) {
-            return json.getText();
+    /** A whole number as a long (huge ones saturate, to be clamped as timestamps from the future); else 0. */
+    private static long number(JsonParser json, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NUMBER_INT) {
+            return json.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? (json.getBigIntegerValue().signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : json.getLongValue();
         }
-        json.skipChildren();
-        return null;
+        return value == JsonToken.VALUE_NUMBER_FLOAT ? (long) json.getDoubleValue() : 0;
+    }
+
+    /** A plain file name: not empty, no path separator or NUL, not {@code .} or {@code ..}, not absurdly long. */
+    static boolean isFileName(String name) {
+        return name != null && !name.isEmpty() && name.length() <= 200 && !name.equals(".") && !name.equals("..")
+                && name.indexOf('/') < 0 && name.indexOf('\0') < 0;
     }
 
     /** The gateway's absolute path may not exist here (a container mounts the state dir elsewhere): keep the name. */
@@ -112,6 +143,6 @@ final class StoreFile {
             return null;
         }
         String name = path.substring(path.lastIndexOf('/') + 1);
-        return name.isEmpty() ? null : name;
+        return isFileName(name) ? name : null;
     }
 }

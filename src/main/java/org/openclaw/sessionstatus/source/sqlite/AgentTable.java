@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.openclaw.sessionstatus.source.LastMessage;
+import org.openclaw.sessionstatus.source.ReadCounters;
 
 /**
  * What an agent database ({@code agents/<id>/agent/openclaw-agent.sqlite}) says of its sessions (SPEC §2b), kept up
@@ -58,10 +60,18 @@ final class AgentTable {
         }
     }
 
+    private final ReadCounters counters;
+    private final LongSupplier now;
     private final Map<String, Row> rows = new HashMap<>();
     private final Map<String, long[]> pending = new HashMap<>();
     private long watermark;
     private long lastFullReadNanos;
+
+    /** @param now the time a row is read at: a timestamp beyond it is clamped to it (and counted) */
+    AgentTable(ReadCounters counters, LongSupplier now) {
+        this.counters = counters;
+        this.now = now;
+    }
 
     Map<String, Row> rows() {
         return Collections.unmodifiableMap(rows);
@@ -75,8 +85,9 @@ final class AgentTable {
      */
     Set<String> read(Database.Queries queries, boolean fresh) throws SQLException {
         boolean full = fresh || System.nanoTime() - lastFullReadNanos > TimeUnit.SECONDS.toNanos(FULL_READ_SECONDS);
-        Map<String, long[]> queued = queuedInputs(queries);
-        Map<String, Row> read = windows(queries, full);
+        long readAt = now.getAsLong();
+        Map<String, long[]> queued = queuedInputs(queries, readAt);
+        Map<String, Row> read = windows(queries, full, readAt);
         Set<String> changed = new HashSet<>();
         if (full) {
             lastFullReadNanos = System.nanoTime();
@@ -116,7 +127,7 @@ final class AgentTable {
         return changed;
     }
 
-    private Map<String, Row> windows(Database.Queries queries, boolean full) throws SQLException {
+    private Map<String, Row> windows(Database.Queries queries, boolean full, long readAt) throws SQLException {
         Map<String, Row> read = new HashMap<>();
         PreparedStatement windows = queries.prepared(full
                 ? COLUMNS + " FROM session_nodes n LEFT JOIN session_windows w ON w.session_id = n.current_session_id"
@@ -129,7 +140,7 @@ final class AgentTable {
         }
         try (ResultSet result = windows.executeQuery()) {
             while (result.next()) {
-                Row row = row(result, events);
+                Row row = row(result, events, readAt);
                 read.put(row.key(), row);
                 watermark = Math.max(watermark, row.updatedAt());
             }
@@ -141,26 +152,28 @@ final class AgentTable {
         return queued == null ? row.withPending(0, 0) : row.withPending((int) queued[0], queued[1]);
     }
 
-    private Row row(ResultSet result, PreparedStatement events) throws SQLException {
+    private Row row(ResultSet result, PreparedStatement events, long readAt) throws SQLException {
         String key = result.getString(1);
         String sessionId = result.getString(2);
-        long transcriptUpdatedAt = result.getLong(7);
+        long transcriptUpdatedAt = counters.notInFuture(result.getLong(7), readAt);
         Row known = rows.get(key);
         LastMessage.Result transcript = known != null && sessionId.equals(known.sessionId())
                 && known.transcriptUpdatedAt() == transcriptUpdatedAt ? known.transcript()
                 : events == null || transcriptUpdatedAt == 0 ? LastMessage.Result.UNKNOWN
                 : lastMessage(events, sessionId);
-        return new Row(key, sessionId, result.getString(3), result.getLong(4), result.getLong(5), result.getLong(6),
+        return new Row(key, sessionId, result.getString(3), counters.notInFuture(result.getLong(4), readAt),
+                counters.notInFuture(result.getLong(5), readAt), counters.notInFuture(result.getLong(6), readAt),
                 transcriptUpdatedAt, result.getString(8), 0, 0, transcript);
     }
 
     /** Queued inputs by key (count, newest {@code accepted_at}): a small table, read whole. */
-    private static Map<String, long[]> queuedInputs(Database.Queries queries) throws SQLException {
+    private Map<String, long[]> queuedInputs(Database.Queries queries, long readAt) throws SQLException {
         Map<String, long[]> queued = new HashMap<>();
         try (ResultSet result = queries.prepared("SELECT session_key, count(*), max(accepted_at)"
                 + " FROM session_pending_inputs WHERE state = 'queued' GROUP BY session_key").executeQuery()) {
             while (result.next()) {
-                queued.put(result.getString(1), new long[] {result.getLong(2), result.getLong(3)});
+                queued.put(result.getString(1), new long[] {result.getLong(2),
+                        counters.notInFuture(result.getLong(3), readAt)});
             }
         }
         return queued;

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.openclaw.sessionstatus.io.RegularFiles;
 import org.tinylog.Logger;
 
 /**
@@ -207,7 +208,7 @@ final class Database implements AutoCloseable {
     private boolean walMode() throws Unreadable {
         byte[] header = new byte[HEADER_BYTES];
         // A regular file (checked): opening it cannot block.
-        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (InputStream in = RegularFiles.stream(file)) {
             int read = in.readNBytes(header, 0, HEADER_BYTES);
             return read == HEADER_BYTES && (header[18] == 2 || header[19] == 2);
         } catch (IOException e) {
@@ -228,9 +229,11 @@ final class Database implements AutoCloseable {
             Path copy = privateCopy.resolve("copy.sqlite");
             Files.deleteIfExists(privateCopy.resolve("copy.sqlite-wal"));
             Files.deleteIfExists(privateCopy.resolve("copy.sqlite-shm"));
-            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
             if (before.wal()) {
-                Files.copy(sibling("-wal"), privateCopy.resolve("copy.sqlite-wal"), StandardCopyOption.REPLACE_EXISTING);
+                RegularFiles.attributes(sibling("-wal"));
+                Files.copy(sibling("-wal"), privateCopy.resolve("copy.sqlite-wal"), StandardCopyOption.REPLACE_EXISTING,
+                        LinkOption.NOFOLLOW_LINKS);
             }
             if (!inspect().equals(before)) {
                 throw unreadable("changed while it was copied; trying again", null);

@@ -9,13 +9,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
+import org.openclaw.sessionstatus.io.RegularFiles;
+import org.openclaw.sessionstatus.source.ReadCounters;
 
 /**
  * The lock files of the gateway and of embedded ({@code --local}) runs: {@code <stateDir>/tmp/openclaw-<uid>/gateway*.lock},
@@ -39,7 +39,7 @@ final class GatewayLocks {
     }
 
     /** Every readable lock file now; a file that is not a regular one, or not a lock's JSON, is skipped and counted. */
-    static List<Holder> read(Path lockRoot, LongAdder skipped) {
+    static List<Holder> read(Path lockRoot, ReadCounters counters, long now) {
         List<Holder> holders = new ArrayList<>();
         if (!Files.isDirectory(lockRoot, LinkOption.NOFOLLOW_LINKS)) {
             return holders;
@@ -53,9 +53,10 @@ final class GatewayLocks {
                     for (Path lock : locks) {
                         Holder holder = holder(lock);
                         if (holder == null) {
-                            skipped.increment();
+                            counters.skipped();
                         } else {
-                            holders.add(holder);
+                            holders.add(new Holder(holder.file(), holder.pid(), holder.startTime(), holder.embedded(),
+                                    counters.notInFuture(holder.createdAtMs(), now)));
                         }
                     }
                 }
@@ -80,14 +81,12 @@ final class GatewayLocks {
 
     private static Holder holder(Path file) {
         try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            // Only a regular file is opened: a FIFO would block the thread.
-            if (!attributes.isRegularFile() || attributes.size() > MAX_BYTES) {
+            BasicFileAttributes attributes = RegularFiles.attributes(file);
+            if (attributes.size() > MAX_BYTES) {
                 return null;
             }
             JsonNode lock;
-            try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-                    JsonParser parser = JSON.createParser(in)) {
+            try (InputStream in = RegularFiles.stream(file); JsonParser parser = JSON.createParser(in)) {
                 // The JSON object first; the ownership token after it is not JSON.
                 lock = JSON.readTree(parser);
             }

@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -27,6 +26,7 @@ import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.source.ProcessTable;
+import org.openclaw.sessionstatus.source.ReadCounters;
 import org.openclaw.sessionstatus.source.StateLayout;
 import org.openclaw.sessionstatus.source.WatchedSource;
 import org.tinylog.Logger;
@@ -56,12 +56,13 @@ public final class SqliteSource extends WatchedSource {
     private static final class Agent {
         final String id;
         final Database database;
-        final AgentTable table = new AgentTable();
+        final AgentTable table;
         boolean unreadable;
 
-        Agent(String id, Path file) {
+        Agent(String id, Path file, AgentTable table) {
             this.id = id;
             this.database = new Database(file, AgentTable.REQUIRED);
+            this.table = table;
         }
     }
 
@@ -72,7 +73,7 @@ public final class SqliteSource extends WatchedSource {
     private final String partition;
     private final Map<String, Agent> agents = new TreeMap<>();
     private final Database state;
-    private final LongAdder skippedFiles = new LongAdder();
+    private final ReadCounters counters = new ReadCounters();
     private StateRows stateRows = StateRows.none();
     private boolean stateUnreadable;
     private List<GatewayLocks.Holder> locks = List.of();
@@ -103,6 +104,11 @@ public final class SqliteSource extends WatchedSource {
         sink.health(SourceHealth.starting(HEALTH));
     }
 
+    @Override
+    public String name() {
+        return HEALTH;
+    }
+
     /** The agents dir (databases two levels down), the state database's dir, and the lock files' dir. */
     @Override
     protected List<Path> roots() {
@@ -117,9 +123,12 @@ public final class SqliteSource extends WatchedSource {
         }
         rescans++;
         discoverAgents();
-        agents.values().forEach(agent -> refresh(agent, true));
+        agents.values().forEach(agent -> {
+            refresh(agent, true);
+            worker.progress();
+        });
         refreshState(true);
-        locks = GatewayLocks.read(StateLayout.lockRoot(stateDir), skippedFiles);
+        locks = GatewayLocks.read(StateLayout.lockRoot(stateDir), counters, clock.millis());
         sent.clear();
         sentRuns = Set.of();
         allDirty = true;
@@ -177,7 +186,7 @@ public final class SqliteSource extends WatchedSource {
             worker.redeliver(Set.of(RECHECKS.get(recheck + 1)), RECHECK_AFTER.get(recheck + 1));
         }
         if (lockFiles) {
-            List<GatewayLocks.Holder> now = GatewayLocks.read(lockRoot, skippedFiles);
+            List<GatewayLocks.Holder> now = GatewayLocks.read(lockRoot, counters, clock.millis());
             allDirty |= !now.equals(locks);
             locks = now;
         }
@@ -216,7 +225,7 @@ public final class SqliteSource extends WatchedSource {
                     if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                         found.add(id);
                         if (!agents.containsKey(id)) {
-                            Agent agent = new Agent(id, file);
+                            Agent agent = new Agent(id, file, new AgentTable(counters, clock::millis));
                             agents.put(id, agent);
                             refresh(agent, true);
                             allDirty = true;
@@ -267,7 +276,7 @@ public final class SqliteSource extends WatchedSource {
             return false;
         }
         try {
-            Optional<StateRows> rows = state.readIfChanged((queries, fresh) -> StateRows.read(queries), force);
+            Optional<StateRows> rows = state.readIfChanged((queries, fresh) -> StateRows.read(queries, counters, clock.millis()), force);
             rows.ifPresent(read -> stateRows = read);
             stateUnreadable = false;
             return rows.isPresent();
@@ -363,7 +372,7 @@ public final class SqliteSource extends WatchedSource {
         int unreadable = (int) agents.values().stream().filter(agent -> agent.unreadable).count() + (stateUnreadable ? 1 : 0);
         int readable = agents.size() + (state.exists() ? 1 : 0) - unreadable;
         SourceHealth health = new SourceHealth(HEALTH, scanned, Math.max(0, readable), unreadable, rescanning,
-                skippedFiles.sum(), rescans, worker.watcherErrors());
+                counters.skippedCount(), rescans, worker.watcherErrors(), counters.futureTimestampCount());
         if (!health.equals(lastHealth)) {
             lastHealth = health;
             sink.health(health);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.openclaw.sessionstatus.source.ReadCounters;
 
 /**
  * What the state database ({@code state/openclaw.sqlite}) says of runs in flight (SPEC §2b): the tasks it holds
@@ -43,7 +44,8 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
         return new StateRows(List.of(), Optional.empty());
     }
 
-    static StateRows read(Database.Queries queries) throws SQLException {
+    /** @param now the time of the read: a timestamp beyond it is clamped to it (and counted) */
+    static StateRows read(Database.Queries queries, ReadCounters counters, long now) throws SQLException {
         List<Task> tasks = new ArrayList<>();
         try (ResultSet rows = queries.prepared("SELECT task_id, runtime, requester_session_key,"
                 + " execution_owner_pid, execution_owner_start_identity, coalesce(started_at, created_at),"
@@ -51,13 +53,14 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
             while (rows.next()) {
                 String key = rows.getString(3);
                 tasks.add(new Task(rows.getString(1), rows.getString(2), key == null || key.isBlank() ? null : key,
-                        rows.getLong(4), rows.getLong(5), rows.getLong(6), rows.getLong(7)));
+                        rows.getLong(4), rows.getLong(5), counters.notInFuture(rows.getLong(6), now),
+                        counters.notInFuture(rows.getLong(7), now)));
             }
         }
-        return new StateRows(List.copyOf(tasks), lease(queries));
+        return new StateRows(List.copyOf(tasks), lease(queries, counters, now));
     }
 
-    private static Optional<Lease> lease(Database.Queries queries) throws SQLException {
+    private static Optional<Lease> lease(Database.Queries queries, ReadCounters counters, long now) throws SQLException {
         if (!queries.hasTable("state_leases")) {
             return Optional.empty();
         }
@@ -67,7 +70,8 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
                 return Optional.empty();
             }
             JsonNode owner = parse(rows.getString(1)).path("owner");
-            return Optional.of(new Lease(owner.path("pid").asLong(0), owner.path("startedAt").asLong(0), rows.getLong(2)));
+            return Optional.of(new Lease(owner.path("pid").asLong(0), owner.path("startedAt").asLong(0),
+                    counters.notInFuture(rows.getLong(2), now)));
         }
     }
 

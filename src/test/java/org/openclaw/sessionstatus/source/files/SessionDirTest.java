@@ -12,15 +12,15 @@ import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.nio.file.attribute.FileTime;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openclaw.sessionstatus.source.ProcessTable;
-import org.openclaw.sessionstatus.source.LastMessage;
+import org.openclaw.sessionstatus.source.ReadCounters;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.Phase;
 import org.openclaw.sessionstatus.model.SessionEvidence;
@@ -35,14 +35,14 @@ class SessionDirTest {
     final FileSystem fs = Jimfs.newFileSystem(Configuration.unix());
     final Path dir = fs.getPath("/state/agents/main/sessions");
     final Path proc = fs.getPath("/proc");
-    final LongAdder skipped = new LongAdder();
+    final ReadCounters skipped = new ReadCounters();
     SessionDir sessions;
 
     @BeforeEach
     void setUp() throws IOException {
         Files.createDirectories(dir);
         Files.createDirectories(proc.resolve("self"));
-        sessions = new SessionDir(dir, "main", new ProcessTable(proc, true), skipped);
+        sessions = new SessionDir(dir, "main", new ProcessTable(proc, true), skipped, () -> { });
     }
 
     @AfterEach
@@ -110,7 +110,7 @@ class SessionDirTest {
         sessions.scan(NOW);
         write("sessions.json", "{\"agent:main:a\":" + entry("aaaa", "done").substring(0, 40));
         assertTrue(sessions.changed("sessions.json", NOW).isEmpty(), "nothing changes on a torn store");
-        assertEquals(1, skipped.sum());
+        assertEquals(1, skipped.skippedCount());
 
         write("sessions.json", "{\"agent:main:a\":" + entry("aaaa", "done") + "}");
         PartitionUpdate update = sessions.changed("sessions.json", NOW).orElseThrow();
@@ -152,6 +152,47 @@ class SessionDirTest {
         Map<String, SessionEvidence> evidence = byKey(sessions.scan(NOW));
         assertEquals(Liveness.DEAD, evidence.get("agent:main:" + SID).lock().liveness());
         assertEquals(Liveness.UNCHECKED, evidence.get("agent:main:33333333").lock().liveness());
+    }
+
+    @Test
+    void aWrongTypedEntryCostsThatEntryAloneAndStoredPathsAreOnlyData() throws IOException {
+        write("sessions.json", "{\"agent:main:good\":" + entry("gggg", "running")
+                + ",\"agent:main:object\":{\"sessionId\":\"oooo\",\"updatedAt\":{\"x\":1}}"
+                + ",\"agent:main:array\":{\"sessionId\":\"aaaa\",\"updatedAt\":" + NOW + ",\"endedAt\":[1,2]}"
+                + ",\"agent:main:zero\":{\"sessionId\":\"zzzz\",\"updatedAt\":" + NOW + ",\"sessionFile\":\"/dev/zero\"}"
+                + ",\"agent:main:escape\":{\"sessionId\":\"../../../etc/passwd\",\"updatedAt\":" + NOW + "}"
+                + ",\"agent:main:huge\":{\"sessionId\":\"hhhh\",\"updatedAt\":1e400}"
+                + ",\"agent:main:notAnObject\":17}");
+        write("gggg.jsonl", TranscriptTailTest.HEADER);
+
+        Map<String, SessionEvidence> evidence = byKey(sessions.scan(NOW));
+        assertEquals(java.util.Set.of("agent:main:good", "agent:main:zero", "agent:main:huge"), evidence.keySet(),
+                "every entry but the wrong-typed ones is read");
+        assertEquals(4, skipped.skippedCount(), "each wrong-typed entry is counted, a session id that is a path too");
+        assertEquals("running", evidence.get("agent:main:good").store().status());
+        assertNotNull(evidence.get("agent:main:good").transcript());
+        assertNull(evidence.get("agent:main:zero").transcript(), "a stored path never opens anything");
+        assertTrue(evidence.get("agent:main:huge").store().updatedAtMs() <= NOW, "a huge number saturates, then clamps");
+    }
+
+    @Test
+    void timestampsFromTheFutureAreTakenAsTheMomentTheyWereFirstRead() throws IOException {
+        long year2100 = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
+        write("sessions.json", "{\"agent:main:" + SID + "\":{\"sessionId\":\"" + SID + "\",\"updatedAt\":" + year2100 + "}}");
+        write(SID + ".jsonl", TranscriptTailTest.HEADER);
+        Files.setLastModifiedTime(dir.resolve(SID + ".jsonl"), FileTime.fromMillis(year2100));
+
+        SessionEvidence first = byKey(sessions.scan(NOW)).get("agent:main:" + SID);
+        assertEquals(NOW, first.store().updatedAtMs());
+        assertEquals(NOW, first.transcript().mtimeMs());
+        assertEquals(1, skipped.futureTimestampCount(), "one distinct future timestamp, counted once");
+
+        // Read again an hour later (a rescan): still the first reading, so the session ages out.
+        SessionEvidence later = byKey(sessions.scan(NOW + 3_600_000)).get("agent:main:" + SID);
+        assertEquals(NOW, later.store().updatedAtMs());
+        assertEquals(NOW, later.transcript().mtimeMs());
+        long nearFuture = NOW + ReadCounters.FUTURE_TOLERANCE_MS;
+        assertEquals(nearFuture, skipped.notInFuture(nearFuture, NOW), "a clock a little ahead is not corrected");
     }
 
     @Test

@@ -324,7 +324,7 @@ class SqliteTimelineReplayTest {
         readLocks();
         changes.sort((a, b) -> Long.compare(a.at(), b.at()));
         SessionModel model = new SessionModel(Harness.settings(30_000));
-        model.health(new SourceHealth("databases", true, 2, 0, false, 0, 1, 0));
+        model.health(new SourceHealth("databases", true, 2, 0, false, 0, 1, 0, 0));
         Owners owners = new Owners(new ProcessTable(proc, pidChecks));
         TreeMap<Long, BusyView> timeline = new TreeMap<>();
         int next = 0;

@@ -1,0 +1,25 @@
+package org.openclaw.sessionstatus.http;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parsed request head. The daemon never reads request bodies: a request that announces one is answered, then its
+ * connection is closed, so what follows can never be mistaken for the next request.
+ *
+ * @param path the target's path, without query; an absolute-form target is reduced to its path
+ * @param headers field names in lower case, each with its values in the order received
+ * @param keepAlive whether the client may send another request on this connection after the answer
+ * @param http10 whether the client spoke HTTP/1.0 (it then needs {@code Connection: keep-alive} to stay open)
+ */
+record Request(String method, String path, Map<String, List<String>> headers, boolean keepAlive, boolean http10) {
+
+    String first(String name) {
+        List<String> values = headers.get(name);
+        return values == null ? null : values.get(0);
+    }
+
+    List<String> all(String name) {
+        return headers.getOrDefault(name, List.of());
+    }
+}
