@@ -167,10 +167,11 @@ final class SessionDir {
             parsed = StoreFile.parse(in);
         } catch (NoSuchFileException e) {
             parsed = new StoreFile.Parsed(Map.of(), 0);
-        } catch (RegularFiles.NotRegular e) {
-            counters.skipped();
-            parsed = new StoreFile.Parsed(Map.of(), 0);
-        } catch (AccessDeniedException e) {
+        } catch (RegularFiles.NotRegular | AccessDeniedException e) {
+            // A store that is there but cannot be read may list sessions the daemon cannot see: never a free slot.
+            if (e instanceof RegularFiles.NotRegular) {
+                counters.skipped();
+            }
             storeUnreadable = true;
             return Optional.empty();
         } catch (IOException e) {

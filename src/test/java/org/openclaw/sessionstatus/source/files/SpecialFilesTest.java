@@ -55,6 +55,8 @@ class SpecialFilesTest {
                 Snapshot first = harness.await("the good session and the FIFOs' own transcript are seen",
                         s -> s.total() == 2 && s.running() == 1);
                 assertTrue(first.health().skippedFiles() >= 5, "skipped: " + first.health().skippedFiles());
+                assertEquals(2, first.status().unreadable(), "a store that is not a file hides what it lists");
+                assertTrue(first.status().partial());
 
                 // Created while watched: the same, and what comes after them is still followed.
                 mkfifo(good.resolve("sessions.json"));
