@@ -64,6 +64,7 @@ public final class StatusServer implements AutoCloseable {
     private String date;
     private volatile boolean closed;
     private volatile long lastLoopNanos = System.nanoTime();
+    private volatile int open;
 
     /**
      * @param secret empty only when auth is off ({@code http.allowNoAuth}, loopback only)
@@ -112,6 +113,11 @@ public final class StatusServer implements AutoCloseable {
         return thread.isAlive() && System.nanoTime() - lastLoopNanos < STUCK_NANOS;
     }
 
+    /** Connections open at the end of the server's last round. */
+    int openConnections() {
+        return open;
+    }
+
     public int port() {
         return ((InetSocketAddress) listener.socket().getLocalSocketAddress()).getPort();
     }
@@ -149,6 +155,7 @@ public final class StatusServer implements AutoCloseable {
                     sweep(now);
                     nextSweep = now + SWEEP_NANOS;
                 }
+                open = connections.size();
             }
         } catch (IOException | ClosedSelectorException e) {
             if (!closed) {

@@ -39,17 +39,12 @@ public final class GatewayConfigSource extends WatchedSource {
     private FileTime seen;
 
     public GatewayConfigSource(Path file, EvidenceSink sink) {
-        super("gateway-config");
+        super("gateway-config", "gateway-config");
         this.file = file;
         this.sink = sink;
     }
 
     /** Not a session source: it reports no health of its own. */
-    @Override
-    public String name() {
-        return "gateway-config";
-    }
-
     /** None: it only ticks. */
     @Override
     protected List<Path> roots() {

@@ -6,13 +6,21 @@ import java.util.List;
 /** A source whose work runs on its own {@link SourceWorker}: the life cycle every such source shares. */
 public abstract class WatchedSource implements Source, SourceWorker.Job {
     protected final SourceWorker worker;
+    private final String name;
 
-    protected WatchedSource(String name) {
-        this.worker = new SourceWorker(name, this::roots, this);
+    /**
+     * @param threadName the worker thread's name
+     * @param name what the source's health is reported as ({@link org.openclaw.sessionstatus.model.SourceHealth#source()})
+     */
+    protected WatchedSource(String threadName, String name) {
+        this.worker = new SourceWorker(threadName, this::roots, this);
+        this.name = name;
     }
 
-    /** What the source's health is reported as ({@link org.openclaw.sessionstatus.model.SourceHealth#source()}). */
-    public abstract String name();
+    @Override
+    public final String name() {
+        return name;
+    }
 
     /** The dirs to watch; asked again on every tick, so a root may appear later. */
     protected abstract List<Path> roots();

@@ -40,18 +40,13 @@ public final class FileSource extends WatchedSource {
     private SourceHealth lastHealth;
 
     public FileSource(Path stateDir, List<Path> extraDirs, ProcessTable processes, EvidenceSink sink, Clock clock) {
-        super("file-source");
+        super("file-source", HEALTH);
         this.stateDir = stateDir;
         this.extraDirs = List.copyOf(extraDirs);
         this.sink = sink;
         this.clock = clock;
         this.processes = processes;
         sink.health(SourceHealth.starting(HEALTH));
-    }
-
-    @Override
-    public String name() {
-        return HEALTH;
     }
 
     /** The state dir's {@code agents} dir (session dirs two levels down) and each extra session dir. */

@@ -93,7 +93,7 @@ public final class SqliteSource extends WatchedSource {
     private SourceHealth lastHealth;
 
     public SqliteSource(Path stateDir, ProcessTable processes, EvidenceSink sink, Clock clock) {
-        super("sqlite-source");
+        super("sqlite-source", HEALTH);
         this.stateDir = stateDir;
         this.sink = sink;
         this.clock = clock;
@@ -102,11 +102,6 @@ public final class SqliteSource extends WatchedSource {
         this.state = new Database(StateLayout.stateDatabaseDir(stateDir).resolve(StateLayout.STATE_DATABASE),
                 StateRows.REQUIRED);
         sink.health(SourceHealth.starting(HEALTH));
-    }
-
-    @Override
-    public String name() {
-        return HEALTH;
     }
 
     /** The agents dir (databases two levels down), the state database's dir, and the lock files' dir. */
