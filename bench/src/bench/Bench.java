@@ -41,6 +41,8 @@ public final class Bench {
     static final long CHANGE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Connections that send half a request head and wait, while wrk measures (issue 9: the daemon's were frozen). */
     static final int SLOWLORIS = 200;
+    /** The daemon's default http.maxPushClients: event streams and held long-polls, half and half. */
+    static final int PUSH_CLIENTS = 256;
 
     private final Path launcher;
     private final List<String> jvmFlags;
@@ -80,15 +82,15 @@ public final class Bench {
         Files.createDirectories(work);
         Files.writeString(work.resolve("empty-config.json"), "{}");
         report.machine(jvmFlags);
-        // BENCH_ONLY=sqlite: the SQLite era alone; BENCH_ONLY=http: request cost at 10 sessions alone.
+        // BENCH_ONLY=sqlite: the SQLite era alone; BENCH_ONLY=http: request cost and push alone, at 10 and 100 sessions.
         String only = System.getenv().getOrDefault("BENCH_ONLY", "");
         int[] fileSizes = switch (only) {
             case "sqlite" -> new int[0];
-            case "http" -> new int[] {10};
+            case "http" -> new int[] {10, 100};
             default -> new int[] {10, 100, 10_000, 100_000};
         };
         for (int sessions : fileSizes) {
-            size(sessions, sessions >= 100, sessions != 100);
+            size(sessions, sessions >= 100 && !only.equals("http"), sessions != 100);
         }
         for (int sessions : only.equals("http") ? new int[0] : new int[] {100, 10_000}) {
             sqliteSize(sessions);
@@ -127,13 +129,25 @@ public final class Bench {
                         measure(daemon, status, new Changes.StoreRename(generator, sessionsDir, 0, inFirstAgent)));
                 report.memory(sessions, "daemon", daemon.heapAfterGcKb(), daemon.rssKb());
             }
+            Push push = new Push(URI.create("http://127.0.0.1:" + port), secret);
             if (sessions == 100) {
-                appendVersusSize(daemon, status, sessionsDir);
+                if (changes) {
+                    appendVersusSize(daemon, status, sessionsDir);
+                }
+                Stats[] pushed = push.measure(daemon, new Changes.Lock(toggler), this.changes);
+                log("  push: log %s, event %s, long-poll %s", pushed[0].cell(), pushed[1].cell(), pushed[2].cell());
+                report.push(sessions, pushed);
             }
             if (requests) {
                 report.requests(sessions, "daemon", wrk(status));
                 if (sessions == 10) {
                     report.slowloris(sessions, "daemon", wrkBesideSlowloris(status));
+                    List<Socket> open = push.fill(PUSH_CLIENTS / 2, PUSH_CLIENTS / 2);
+                    try {
+                        report.besidePush(wrk(status));
+                    } finally {
+                        Push.close(open);
+                    }
                 }
             }
             if (sessions == 100_000) {

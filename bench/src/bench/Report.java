@@ -28,6 +28,9 @@ final class Report {
     private final Map<Integer, Stats> baselineLatency = new TreeMap<>();
     private final Map<Integer, Map<String, Throughput>> requests = new TreeMap<>();
     private final Map<String, Throughput> slowloris = new LinkedHashMap<>();
+    private Throughput besidePush;
+    private int pushSessions;
+    private Stats[] push;
     private int slowlorisSessions;
     private final Map<Integer, double[]> coldStarts = new TreeMap<>();
     private final Map<Integer, Map<String, long[]>> memory = new TreeMap<>();
@@ -57,6 +60,15 @@ final class Report {
 
     void baselineLatency(int sessions, Stats stats) {
         baselineLatency.put(sessions, stats);
+    }
+
+    void push(int sessions, Stats[] figures) {
+        pushSessions = sessions;
+        push = figures;
+    }
+
+    void besidePush(Throughput throughput) {
+        besidePush = throughput;
     }
 
     void slowloris(int sessions, String server, Throughput throughput) {
@@ -132,6 +144,19 @@ final class Report {
             slowloris.forEach((server, figures) -> out.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", server,
                     cell(requests.getOrDefault(slowlorisSessions, Map.of()).get(server)), cell(figures))));
         }
+        if (besidePush != null) {
+            out.append(String.format(Locale.ROOT, "%nAnd with the push limit reached — %d event streams and %d long-polls "
+                    + "held open: daemon %s (alone: %s).%n", Bench.PUSH_CLIENTS / 2, Bench.PUSH_CLIENTS / 2,
+                    cell(besidePush), cell(requests.getOrDefault(slowlorisSessions, Map.of()).get("daemon"))));
+        }
+        if (push != null) {
+            out.append(String.format(Locale.ROOT, "%n**Push** — %d sessions, a lock file created / deleted; from just "
+                    + "before the write to the `change` line on stdout, to the `change` event on an open event stream, "
+                    + "and to the answer of a long-poll (`?wait=60`, `If-None-Match`) held before the write.%n%n",
+                    pushSessions));
+            out.append("| log stream | event stream | long-poll |\n| --- | --- | --- |\n");
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", push[0].cell(), push[1].cell(), push[2].cell()));
+        }
 
         out.append("\n**Cold start** — process start to ready (the `startup` line), beside "
                 + "`find <dir> -name '*.jsonl' -printf '%T@\\n'` over the same tree (page cache warm for both).\n\n");
@@ -155,9 +180,11 @@ final class Report {
         out.append("| transcript | log stream | status route |\n| --- | --- | --- |\n");
         appendBySize.forEach(row -> out.append(row).append('\n'));
 
-        out.append(String.format(Locale.ROOT, "%n**Idle** — CPU time over 60 s with no file events, 100 000 sessions: "
-                + "daemon %d ms (%.2f%% of one core); baseline server %d ms.%n", idleDaemonMs, idleDaemonMs / 600.0,
-                idleBaselineMs));
+        if (idleDaemonMs >= 0) {
+            out.append(String.format(Locale.ROOT, "%n**Idle** — CPU time over 60 s with no file events, 100 000 "
+                    + "sessions: daemon %d ms (%.2f%% of one core); baseline server %d ms.%n", idleDaemonMs,
+                    idleDaemonMs / 600.0, idleBaselineMs));
+        }
 
         out.append("\n**SQLite era** (OpenClaw 2026.7.2 and later) — synthetic state dirs cloned from the recorded "
                 + "2026.9.6 databases (the recorded session row, 15 KB `entry_json` included, N times; WAL). The bench "

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openclaw.sessionstatus.testing.Transcripts;
 
 /**
  * The daemon as its own process in a world that misbehaves everywhere at once: FIFOs and devices where files should
@@ -42,12 +43,6 @@ class HostileWorldIT {
     static final Duration DEADLINE = Duration.ofSeconds(30);
     /** How late a new session may show, and a probe may answer, before a thread counts as frozen. */
     static final Duration FROZEN = Duration.ofSeconds(3);
-    static final String FINISHED = "{\"type\":\"message\",\"id\":\"a\",\"parentId\":null,\"timestamp\":\"2026-11-22T04:04:24.617Z\","
-            + "\"message\":{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"done\"}],\"stopReason\":\"stop\"}}\n";
-    static final String IN_TOOL_CALL = "{\"type\":\"message\",\"id\":\"a\",\"parentId\":null,\"timestamp\":\"2026-11-22T04:04:24.617Z\","
-            + "\"message\":{\"role\":\"assistant\",\"content\":[{\"type\":\"toolCall\",\"id\":\"t\",\"name\":\"exec\"}],"
-            + "\"stopReason\":\"toolUse\"}}\n";
-
     @TempDir
     Path tmp;
     Process daemon;
@@ -92,7 +87,7 @@ class HostileWorldIT {
                 + "\"agent:bad:zero\":{\"sessionId\":\"z\",\"updatedAt\":" + (now - 60_000) + ",\"sessionFile\":\"/dev/zero\"},"
                 + "\"agent:bad:future\":{\"sessionId\":\"f\",\"updatedAt\":" + year2100 + "}}");
         Path idle = bad.resolve("idle.jsonl");
-        Files.writeString(idle, FINISHED);
+        Files.writeString(idle, Transcripts.FINISHED);
         Files.setLastModifiedTime(idle, FileTime.fromMillis(now - 3_600_000));
         sessions(state, "good");
         return state;
@@ -120,7 +115,7 @@ class HostileWorldIT {
         long slowestProbe = 0;
         for (int i = 0; i < 14; i++) {
             long written = System.nanoTime();
-            Files.writeString(good.resolve("s" + i + ".jsonl"), IN_TOOL_CALL);
+            Files.writeString(good.resolve("s" + i + ".jsonl"), Transcripts.IN_TOOL_CALL);
             String key = "agent:good:s" + i;
             JsonNode shown = awaitStatus(port, status -> hasSession(status, key, "running"));
             assertTrue(hasSession(shown, key, "running"), "session " + i + " shown: " + shown + "; stderr: " + stderr);

@@ -51,7 +51,7 @@ class KubernetesManifestsIT {
         JsonNode service = one(manifests, "Service");
         JsonNode auth = one(manifests, "TriggerAuthentication");
         List<JsonNode> scaledObjects = all(manifests, "ScaledObject");
-        assertEquals(2, scaledObjects.size(), "one on the JSON, one on /metrics");
+        assertEquals(2, scaledObjects.size(), "one on running sessions, one to zero and back");
 
         JsonNode pod = deployment.at("/spec/template/spec");
         assertTrue(pod.get("shareProcessNamespace").asBoolean(), "lock pids must be visible to the sidecar");
@@ -97,10 +97,17 @@ class KubernetesManifestsIT {
                 assertEquals(containerPort.get("name"), sidecar.at("/" + probe + "/httpGet/port"));
                 assertEquals(200, get(base.resolve(sidecar.at("/" + probe + "/httpGet/path").asText()), null).statusCode());
             }
+            Snapshot current = daemon.model().current();
             for (JsonNode scaledObject : scaledObjects) {
                 assertEquals(deployment.at("/metadata/name"), scaledObject.at("/spec/scaleTargetRef/name"));
-                JsonNode trigger = scaledObject.at("/spec/triggers/0");
-                assertEquals("metrics-api", trigger.get("type").asText());
+                List<JsonNode> fromDaemon = new ArrayList<>();
+                scaledObject.at("/spec/triggers").forEach(t -> {
+                    if (t.get("type").asText().equals("metrics-api")) {
+                        fromDaemon.add(t);
+                    }
+                });
+                assertEquals(1, fromDaemon.size(), "one trigger on the daemon");
+                JsonNode trigger = fromDaemon.get(0);
                 assertEquals(auth.at("/metadata/name"), trigger.at("/authenticationRef/name"));
                 JsonNode metadata = trigger.get("metadata");
                 assertEquals("bearer", metadata.get("authMode").asText());
@@ -112,10 +119,51 @@ class KubernetesManifestsIT {
                 HttpResponse<String> response = get(base.resolve(url.getPath()), token);
                 assertEquals(200, response.statusCode(), url.getPath());
                 assertTrue(metadata.get("targetValue").asDouble() > 0);
-                double value = valueAt(metadata.get("format").asText(), metadata.get("valueLocation").asText(),
-                        response.body());
-                assertEquals(daemon.model().current().status().running(), value, 0.0, "valueLocation reads running");
+                String location = metadata.get("valueLocation").asText();
+                double value = valueAt(metadata.get("format").asText(), location, response.body());
+                boolean busyGauge = location.equals("openclaw_session_status_busy");
+                assertEquals(busyGauge ? (current.busy().busy() ? 1 : 0) : current.status().running(), value, 0.0,
+                        location);
+                if (scaledObject.at("/spec/minReplicaCount").asInt() == 0) {
+                    // To zero: active while busy, woken by a trigger that does not live in the pod, and no fallback
+                    // (at zero the daemon's trigger always fails).
+                    assertTrue(busyGauge, "scale to zero on the busy gauge");
+                    assertEquals("0", metadata.get("activationTargetValue").asText());
+                    assertEquals(2, scaledObject.at("/spec/triggers").size(), "a wake-up trigger beside it");
+                    assertTrue(scaledObject.at("/spec/fallback").isMissingNode());
+                } else {
+                    assertEquals("currentReplicasIfHigher", scaledObject.at("/spec/fallback/behavior").asText());
+                    assertTrue(scaledObject.at("/spec/fallback/failureThreshold").asInt() > 0);
+                }
             }
+
+            // The drain: the sidecar's preStop runs `wait idle` against its own port, then creates the file the
+            // gateway's preStop waits for. Run as written (its port and token file made this test's), on a busy state.
+            List<String> hook = new ArrayList<>();
+            sidecar.at("/lifecycle/preStop/exec/command").forEach(part -> hook.add(part.asText()));
+            assertEquals(List.of("/bin/sh", "-c"), hook.subList(0, 2));
+            String[] steps = hook.get(2).split(";");
+            String signal = steps[1].strip();
+            assertTrue(signal.startsWith("touch /var/run/drain/"), signal);
+            assertTrue(gateway.at("/lifecycle/preStop/exec/command/2").asText().contains(signal.substring(6)),
+                    "the gateway's hook waits for the file the sidecar's creates");
+            assertEquals(named(sidecar.get("volumeMounts"), "drain").get("mountPath"),
+                    named(gateway.get("volumeMounts"), "drain").get("mountPath"));
+            List<String> wait = new ArrayList<>(List.of(steps[0].strip().split("\\s+")));
+            assertTrue(wait.remove(0).endsWith("/bin/openclaw-session-status"));
+            Map<String, String> waitFlags = flags(new ObjectMapper().valueToTree(wait));
+            long timeoutSeconds = Long.parseLong(wait.get(wait.indexOf("--timeout") + 1).replace("s", ""));
+            assertTrue(timeoutSeconds < pod.get("terminationGracePeriodSeconds").asLong(),
+                    "the gateway still has time to stop after the wait gives up");
+            assertEquals(flags.get("http-secret-file"), waitFlags.get("http-secret-file"));
+            Path tokenFile = Files.writeString(tmp.resolve("token"), token);
+            wait.set(wait.indexOf("--url") + 1, base.toString());
+            wait.set(wait.indexOf("--timeout") + 1, "1s");
+            wait.replaceAll(arg -> arg.startsWith("--http-secret-file=") ? "--http-secret-file=" + tokenFile : arg);
+            Path emptyConfig = Files.writeString(tmp.resolve("empty.json"), "{}");
+            int exit = Cli.commandLine(Map.of("HOME", tmp.toString(), "OPENCLAW_SESSION_STATUS_CONFIG",
+                    emptyConfig.toString()), Clock.systemUTC()).execute(wait.toArray(String[]::new));
+            assertEquals(1, exit, "a run is in flight: the hook waits until its timeout");
         }
     }
 
@@ -127,10 +175,13 @@ class KubernetesManifestsIT {
             return value.asDouble();
         }
         assertEquals("prometheus", format);
+        PrometheusText samples = PrometheusText.parse(body, tmp);
+        if (valueLocation.matches("[a-z_]+")) {
+            return samples.get(valueLocation);
+        }
         Matcher selector = SELECTOR.matcher(valueLocation);
         assertTrue(selector.matches(), valueLocation);
-        return PrometheusText.parse(body, tmp)
-                .get(selector.group(1) + "{" + selector.group(2) + "=" + selector.group(3) + "}");
+        return samples.get(selector.group(1) + "{" + selector.group(2) + "=" + selector.group(3) + "}");
     }
 
     private HttpResponse<String> get(URI uri, String token) throws Exception {

@@ -18,14 +18,13 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openclaw.sessionstatus.testing.Fixtures;
+import org.openclaw.sessionstatus.testing.Transcripts;
 
 /**
  * The daemon run as a user that may not read a lock (OpenClaw's are 0600): a lock it cannot read is a run whose
  * holder cannot be checked, so the session runs — it must never read idle. Needs root, to run the daemon as nobody.
  */
 class UnreadableLockIT {
-    static final String FINISHED = HostileWorldIT.FINISHED;
-
     @TempDir
     Path tmp;
 
@@ -39,7 +38,7 @@ class UnreadableLockIT {
         Path sessions = Files.createDirectories(tmp.resolve("state/agents/main/sessions"));
         Instant pastTheWindow = Instant.now().minus(Duration.ofMinutes(2));
         for (String id : new String[] {"unreadable", "readable", "unlocked"}) {
-            Path transcript = Files.writeString(sessions.resolve(id + ".jsonl"), FINISHED);
+            Path transcript = Files.writeString(sessions.resolve(id + ".jsonl"), Transcripts.FINISHED);
             Files.setLastModifiedTime(transcript, FileTime.from(pastTheWindow));
         }
         // Held by this live process, as a gateway's lock would be.

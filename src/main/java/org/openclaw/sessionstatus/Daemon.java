@@ -44,26 +44,58 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(Config config, Optional<Secret> secret, Map<String, String> env, Clock clock,
             LogStream logStream) throws IOException {
-        ModelLoop model = new ModelLoop(modelSettings(config), clock);
+        Watching watching = Watching.wire(config, env, clock);
+        ModelLoop model = watching.model();
+        Sources sources = watching.sources();
         model.addListener(logStream);
-        Sources sources = Sources.open(sourceSettings(config, env), model, clock);
-        model.onRescanNeeded(() -> sources.requestRescan("the model started over after a failure"));
-        sources.forEach(source -> model.watch(source.name(), source::healthy));
         // /healthz is answered by the server's own thread: if that one is stuck, the probe times out.
         BooleanSupplier healthy = () -> model.healthy() && sources.healthy();
         StatusServer server;
         try {
             server = new StatusServer(new InetSocketAddress(config.get(Setting.HTTP_HOST), config.get(Setting.HTTP_PORT)),
-                    secret, model::current, healthy, Build.version(), clock);
+                    secret, model::current, healthy, Build.version(), new StatusServer.Options(
+                            Duration.ofMillis(config.get(Setting.HTTP_MAX_WAIT_MS)),
+                            config.get(Setting.HTTP_MAX_PUSH_CLIENTS)), clock);
         } catch (IOException e) {
             sources.close();
             throw e;
         }
+        model.addListener(snapshot -> server.published());
         Optional<Notifier> systemd = Notifier.fromEnvironment(env, () -> healthy.getAsBoolean() && server.healthy());
         systemd.ifPresent(model::addListener);
         model.start();
         sources.start();
         return new Daemon(model, sources, server, logStream, systemd);
+    }
+
+    /**
+     * The sources and the model, following changes, without any surface: for {@code wait} when no daemon is asked.
+     * Closing it stops both.
+     */
+    public record Watching(ModelLoop model, Sources sources) implements AutoCloseable {
+
+        /** Started: the first scan runs at once on the sources' threads. */
+        public static Watching start(Config config, Map<String, String> env, Clock clock) {
+            Watching watching = wire(config, env, clock);
+            watching.model.start();
+            watching.sources.start();
+            return watching;
+        }
+
+        /** Created and connected, not started: listeners may still be added to the model. */
+        static Watching wire(Config config, Map<String, String> env, Clock clock) {
+            ModelLoop model = new ModelLoop(modelSettings(config), clock);
+            Sources sources = Sources.open(sourceSettings(config, env), model, clock);
+            model.onRescanNeeded(() -> sources.requestRescan("the model started over after a failure"));
+            sources.forEach(source -> model.watch(source.name(), source::healthy));
+            return new Watching(model, sources);
+        }
+
+        @Override
+        public void close() {
+            sources.close();
+            model.close();
+        }
     }
 
     /** One scan, no watching, no port: for the {@code status} and {@code snapshot} commands. */

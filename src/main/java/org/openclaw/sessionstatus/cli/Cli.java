@@ -12,8 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The command line (SPEC §7): {@code serve}, {@code status}, {@code snapshot}, {@code check}, {@code --version},
- * {@code --help}.
+ * The command line (SPEC §7): {@code serve}, {@code status}, {@code snapshot}, {@code check}, {@code wait},
+ * {@code --version}, {@code --help}.
  */
 @Command(name = "openclaw-session-status", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Tells other programs whether an OpenClaw gateway is busy, from the session files it writes.",
@@ -22,14 +22,15 @@ public final class Cli implements Runnable {
     static final int CONFIG_ERROR = 2;
     private static final Map<String, String> DESCRIPTIONS = Map.of(
             "status", "Scan once, print the session status JSON (the status route's body), exit.",
-            "snapshot", "Scan once, print the busy-state snapshot JSON (the snapshot route's body), exit.");
+            "snapshot", "Scan once, print the busy-state snapshot JSON (the snapshot route's body), exit.",
+            "wait", WaitCommand.DESCRIPTION);
 
     @Spec
     private CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, status, snapshot or check");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, status, snapshot, check or wait");
     }
 
     /** @param env the process environment (injected so tests need not touch the real one) */
@@ -40,6 +41,7 @@ public final class Cli implements Runnable {
         commands.put("status", new ScanCommand(env, clock, Snapshot::statusJson, s -> s.statusCode() == 200));
         commands.put("snapshot", new ScanCommand(env, clock, Snapshot::busyJson, s -> true));
         commands.put("check", new CheckCommand(env));
+        commands.put("wait", new WaitCommand(env, clock));
         commands.forEach((name, command) -> {
             CommandLine sub = new CommandLine(command);
             CommandSpec spec = sub.getCommandSpec();

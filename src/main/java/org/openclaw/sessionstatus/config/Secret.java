@@ -16,6 +16,11 @@ public final class Secret {
         return MessageDigest.isEqual(value, presented.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The {@code Authorization} header that presents it: for a client of the daemon ({@code wait --url}). */
+    public String bearerHeader() {
+        return "Bearer " + new String(value, StandardCharsets.UTF_8);
+    }
+
     @Override
     public String toString() {
         return "****";

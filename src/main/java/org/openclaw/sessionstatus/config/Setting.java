@@ -28,6 +28,11 @@ public final class Setting<T> {
     /** Never a flag: a secret on the command line is visible to every user in the process list. */
     public static final Setting<Secret> HTTP_SECRET = new Setting<>("http.secret", ValueType.SECRET, null);
     public static final Setting<Path> HTTP_SECRET_FILE = new Setting<>("http.secretFile", ValueType.PATH, null);
+    /** The longest a long-poll ({@code ?wait=}) is held. */
+    public static final Setting<Long> HTTP_MAX_WAIT_MS = new Setting<>("http.maxWaitMs", ValueType.POSITIVE_MS, 60_000L);
+    /** Event streams and held long-polls open at once; beyond, 503 with {@code Retry-After}. */
+    public static final Setting<Integer> HTTP_MAX_PUSH_CLIENTS =
+            new Setting<>("http.maxPushClients", ValueType.PUSH_CLIENTS, 256);
     public static final Setting<Long> ACTIVE_LEASE_MS =
             new Setting<>("busyState.activeLeaseMs", ValueType.NON_NEGATIVE_MS, 300_000L);
     // The four lease timings sit at the top level in SPEC §6 but inside busyState in the seed's plugin config; both
@@ -44,7 +49,7 @@ public final class Setting<T> {
     /** Every key, in the order {@code check} prints them. */
     static final List<Setting<?>> ALL = List.of(STATE_DIR, SESSION_DIRS, MAX_CONCURRENT, RUNNING_WINDOW_MS,
             DETAILS_WINDOW_MS, RUNNING_EVIDENCE, LOCK_PID_CHECK, REDACT_KEYS, HTTP_ALLOW_NO_AUTH, HTTP_HOST, HTTP_PORT,
-            HTTP_SECRET, HTTP_SECRET_FILE, ACTIVE_LEASE_MS, CAUTIOUS_LEASE_MS, IDLE_GRACE_MS, LOG_INTERVAL_MS,
+            HTTP_SECRET, HTTP_SECRET_FILE, HTTP_MAX_WAIT_MS, HTTP_MAX_PUSH_CLIENTS, ACTIVE_LEASE_MS, CAUTIOUS_LEASE_MS, IDLE_GRACE_MS, LOG_INTERVAL_MS,
             ACTIVITY_TTL_MS);
 
     static final String ENV_PREFIX = "OPENCLAW_SESSION_STATUS_";

@@ -30,6 +30,8 @@ abstract class ValueType<T> {
     static final ValueType<Boolean> BOOLEAN = new Bool();
     static final ValueType<String> HOST = new Text<>(value -> value, "must not be empty", false);
     static final ValueType<Integer> PORT = new Whole<>(0, 65_535, "a port from 0 to 65535", Long::intValue);
+    /** Below the server's 1024 connections, so plain requests always have room. */
+    static final ValueType<Integer> PUSH_CLIENTS = new Whole<>(1, 1_000, "a whole number from 1 to 1000", Long::intValue);
     static final ValueType<Path> PATH = new Text<>(ValueType::path, "must not be an empty path", false);
     static final ValueType<List<Path>> PATH_LIST = new ListOf<>(PATH, null);
     static final ValueType<Secret> SECRET = new Text<>(Secret::new, "must not be empty", true);

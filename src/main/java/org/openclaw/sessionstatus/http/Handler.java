@@ -1,8 +1,10 @@
 package org.openclaw.sessionstatus.http;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -12,36 +14,46 @@ import org.openclaw.sessionstatus.snapshot.Snapshot;
 
 /**
  * Every request, in order: unknown path → 404; a method other than GET or HEAD → 405; a data route without the
- * bearer secret → 401 with the challenge; not ready, or (the status route) no session source readable → 503; a
- * matching {@code If-None-Match} → 304; else the snapshot's prepared bytes. The probes need no secret and carry no
- * data. Pure and quick: it runs on the server's one thread.
+ * bearer secret → 401 with the challenge; a malformed {@code wait} → 400; not ready, or (the status route) no
+ * session source readable → 503; a matching {@code If-None-Match} → held until the next revision if the request
+ * may wait ({@code ?wait=<seconds>}), else 304; else the snapshot's prepared bytes. The event stream, once
+ * authorised, is an {@link Answer.Events}. The probes need no secret and carry no data. Pure and quick: it runs on
+ * the server's one thread.
  */
 final class Handler {
+    static final String EVENTS = "/plugins/busy-state/events";
     private static final String CHALLENGE = "Bearer realm=\"openclaw-session-status\"";
     private static final byte[] NOT_FOUND = Responses.error("not found");
     private static final byte[] NOT_ALLOWED = Responses.error("method not allowed: this API is read-only");
     private static final byte[] UNAUTHORIZED = Responses.error("missing or wrong bearer token");
     private static final byte[] STARTING = Responses.error("starting: the first scan is not done yet");
     private static final byte[] UNHEALTHY = Responses.error("unhealthy: the model or watcher thread is stuck");
+    private static final byte[] BAD_WAIT = Responses.error("wait must be a whole number of seconds");
 
     private final Map<String, Route> routes;
     private final Optional<Secret> secret;
     private final Supplier<Snapshot> snapshots;
     private final BooleanSupplier healthy;
+    private final long maxWaitNanos;
 
-    Handler(List<Route> routes, Optional<Secret> secret, Supplier<Snapshot> snapshots, BooleanSupplier healthy) {
+    /** @param maxWait the longest a long-poll is held, whatever it asks */
+    Handler(List<Route> routes, Optional<Secret> secret, Supplier<Snapshot> snapshots, BooleanSupplier healthy,
+            Duration maxWait) {
         this.routes = routes.stream().collect(Collectors.toUnmodifiableMap(Route::path, Function.identity()));
         this.secret = secret;
         this.snapshots = snapshots;
         this.healthy = healthy;
+        this.maxWaitNanos = maxWait.toNanos();
     }
 
-    Response handle(Request request) {
+    /** @param mayHold false when a held request's wait ended: answer now, whatever the revision */
+    Answer handle(Request request, boolean mayHold) {
         String path = request.path();
         Route route = routes.get(path);
         boolean probe = path.equals("/healthz") || path.equals("/readyz");
+        boolean events = path.equals(EVENTS);
         boolean head = request.method().equals("HEAD");
-        if (route == null && !probe) {
+        if (route == null && !probe && !events) {
             return json(404, NOT_FOUND, head);
         }
         if (!head && !request.method().equals("GET")) {
@@ -56,6 +68,15 @@ final class Handler {
             return new Response(401, Responses.JSON, List.of(Map.entry("WWW-Authenticate", CHALLENGE)), UNAUTHORIZED,
                     !head);
         }
+        if (events) {
+            return new Answer.Events(request, request.first("last-event-id"));
+        }
+        long waitNanos;
+        try {
+            waitNanos = Math.min(maxWaitNanos, waitNanos(request.param("wait")));
+        } catch (NumberFormatException e) {
+            return json(400, BAD_WAIT, head);
+        }
         if (route.needsReady() && !snapshot.ready()) {
             return json(503, STARTING, head);
         }
@@ -65,9 +86,20 @@ final class Handler {
         }
         List<Map.Entry<String, String>> etag = List.of(Map.entry("ETag", snapshot.etag()));
         if (matches(request.all("if-none-match"), snapshot.etag())) {
-            return Response.notModified(etag);
+            return mayHold && waitNanos > 0 ? new Answer.Hold(request, waitNanos) : Response.notModified(etag);
         }
         return new Response(200, route.contentType(), etag, route.body().apply(snapshot), !head);
+    }
+
+    /** {@code wait=<seconds>}: a whole number; absent is 0. */
+    private static long waitNanos(String wait) {
+        if (wait == null) {
+            return 0;
+        }
+        if (!wait.matches("[0-9]{1,9}")) {
+            throw new NumberFormatException(wait);
+        }
+        return TimeUnit.SECONDS.toNanos(Long.parseLong(wait));
     }
 
     private static Response json(int status, byte[] body, boolean head) {

@@ -85,7 +85,10 @@ final class RequestHead {
         if (headers.containsKey("transfer-encoding") || announcesBody(headers.get("content-length"))) {
             keepAlive = false;
         }
-        return new Request(requestLine[0], path(requestLine[1]), Map.copyOf(headers), keepAlive, http10);
+        String target = withoutAuthority(requestLine[1]);
+        int query = target.indexOf('?');
+        return new Request(requestLine[0], query < 0 ? target : target.substring(0, query),
+                query < 0 ? "" : target.substring(query + 1), Map.copyOf(headers), keepAlive, http10);
     }
 
     private static boolean announcesBody(List<String> contentLength) throws BadRequest {
@@ -101,15 +104,13 @@ final class RequestHead {
         return Long.parseLong(first) > 0;
     }
 
-    /** The path of an origin-form or absolute-form target, without its query. */
-    private static String path(String target) {
-        String path = target;
-        int scheme = path.indexOf("://");
-        if (scheme > 0 && !path.startsWith("/")) {
-            int slash = path.indexOf('/', scheme + 3);
-            path = slash < 0 ? "/" : path.substring(slash);
+    /** An absolute-form target ({@code http://host/path?q}) reduced to origin form ({@code /path?q}). */
+    private static String withoutAuthority(String target) {
+        int scheme = target.indexOf("://");
+        if (scheme <= 0 || target.startsWith("/")) {
+            return target;
         }
-        int query = path.indexOf('?');
-        return query < 0 ? path : path.substring(0, query);
+        int slash = target.indexOf('/', scheme + 3);
+        return slash < 0 ? "/" : target.substring(slash);
     }
 }

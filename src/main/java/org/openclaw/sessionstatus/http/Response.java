@@ -10,13 +10,23 @@ import java.util.Map;
  * @param fields extra header fields, in order (name, value)
  * @param sendBody false for HEAD and 304: the head still says what a GET would carry
  */
-record Response(int status, String contentType, List<Map.Entry<String, String>> fields, byte[] body, boolean sendBody) {
+record Response(int status, String contentType, List<Map.Entry<String, String>> fields, byte[] body, boolean sendBody)
+        implements Answer {
     private static final byte[] NONE = new byte[0];
     private static final Map<Integer, String> REASONS = Map.ofEntries(
             Map.entry(200, "OK"), Map.entry(304, "Not Modified"), Map.entry(400, "Bad Request"),
             Map.entry(401, "Unauthorized"), Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"),
             Map.entry(408, "Request Timeout"), Map.entry(431, "Request Header Fields Too Large"),
             Map.entry(503, "Service Unavailable"), Map.entry(505, "HTTP Version Not Supported"));
+
+    /**
+     * The head of an event stream: no length, so the stream ends with the connection ({@code Connection: close});
+     * {@code X-Accel-Buffering: no} keeps nginx from holding events back.
+     */
+    static byte[] eventStreamHead(String date) {
+        return ("HTTP/1.1 200 OK\r\nDate: " + date + "\r\nContent-Type: text/event-stream\r\nCache-Control: no-store"
+                + "\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
 
     static Response notModified(List<Map.Entry<String, String>> fields) {
         return new Response(304, null, fields, NONE, false);

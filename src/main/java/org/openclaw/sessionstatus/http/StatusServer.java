@@ -9,11 +9,13 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,8 +37,20 @@ import org.tinylog.Logger;
  * are bounded by {@link Limits}: a request head must arrive within 10 s, a kept-alive connection may idle 30 s, an
  * answer must be taken within 10 s, and past 1024 connections the one quiet the longest is closed to admit the next.
  * There is no limit per client address: a sidecar's clients all come from 127.0.0.1.
+ *
+ * <p>Push: when the model publishes a revision ({@link #published}), the thread wakes and hands it to every held
+ * long-poll and event stream, which answer or send from the revision's prepared bytes.
  */
 public final class StatusServer implements AutoCloseable {
+    /**
+     * What may be configured of the server.
+     *
+     * @param maxWait the longest a long-poll ({@code ?wait=}) is held
+     * @param pushClients event streams and held long-polls open at once
+     */
+    public record Options(Duration maxWait, int pushClients) {
+    }
+
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long IDLE_WAKE_MS = 1_000;
     /** No round of the loop for this long means the server thread is wedged (it wakes at least once a second). */
@@ -50,11 +64,16 @@ public final class StatusServer implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final Selector selector;
     private final Handler handler;
+    private final Supplier<Snapshot> snapshots;
+    private final EventFrames frames = new EventFrames();
     private final Limits limits;
     private final Clock clock;
     private final Thread thread;
     /** In order of last activity, quietest first. Touched by the server thread only. */
     private final Set<Connection> connections = new LinkedHashSet<>();
+    /** The held long-polls and event streams. */
+    private final Set<Connection> pushing = new HashSet<>();
+    private long dispatched;
     private final Map<Connection.Expiry, Long> expired = new EnumMap<>(Connection.Expiry.class);
     private long evicted;
     private final SelectionKey accepting;
@@ -72,12 +91,16 @@ public final class StatusServer implements AutoCloseable {
      * @param version the build's version, for the {@code build_info} metric
      */
     public StatusServer(InetSocketAddress address, Optional<Secret> secret, Supplier<Snapshot> snapshots,
-            BooleanSupplier healthy, String version, Clock clock) throws IOException {
-        this(address, new Handler(routes(version), secret, snapshots, healthy), Limits.DEFAULT, clock);
+            BooleanSupplier healthy, String version, Options options, Clock clock) throws IOException {
+        this(address, new Handler(routes(version), secret, snapshots, healthy, options.maxWait()), snapshots,
+                Limits.withPushClients(options.pushClients()), clock);
     }
 
-    StatusServer(InetSocketAddress address, Handler handler, Limits limits, Clock clock) throws IOException {
+    StatusServer(InetSocketAddress address, Handler handler, Supplier<Snapshot> snapshots, Limits limits, Clock clock)
+            throws IOException {
         this.handler = handler;
+        this.snapshots = snapshots;
+        this.dispatched = snapshots.get().revision();
         this.limits = limits;
         this.clock = clock;
         this.selector = Selector.open();
@@ -111,6 +134,11 @@ public final class StatusServer implements AutoCloseable {
     /** Whether the server thread is alive and going round its loop: for the systemd watchdog. */
     public boolean healthy() {
         return thread.isAlive() && System.nanoTime() - lastLoopNanos < STUCK_NANOS;
+    }
+
+    /** A new revision was published: hand it to the held requests and streams. Any thread; never blocks. */
+    public void published() {
+        selector.wakeup();
     }
 
     /** Connections open at the end of the server's last round. */
@@ -151,6 +179,11 @@ public final class StatusServer implements AutoCloseable {
                         serve((Connection) key.attachment(), key, now);
                     }
                 }
+                Snapshot current = snapshots.get();
+                if (current.revision() != dispatched) {
+                    dispatched = current.revision();
+                    dispatch(current, now);
+                }
                 if (now - nextSweep >= 0) {
                     sweep(now);
                     nextSweep = now + SWEEP_NANOS;
@@ -167,10 +200,26 @@ public final class StatusServer implements AutoCloseable {
         }
     }
 
+    /** Something happened on one connection: one of the calls below, then its bookkeeping. */
+    private interface Event {
+        boolean run(Connection connection) throws IOException;
+    }
+
     private void serve(Connection connection, SelectionKey key, long now) {
+        act(connection, c -> key.isReadable() ? c.readable(now, date()) : c.writable(now, date()));
+    }
+
+    private void dispatch(Snapshot current, long now) {
+        for (Connection connection : List.copyOf(pushing)) {
+            act(connection, c -> c.revision(current, now, date()));
+        }
+    }
+
+    /** Runs the event; keeps the connection as the most recently active one, or closes it. */
+    private boolean act(Connection connection, Event event) {
         boolean open;
         try {
-            open = key.isReadable() ? connection.readable(now, date()) : connection.writable(now, date());
+            open = event.run(connection);
         } catch (IOException e) {
             open = false;
         } catch (RuntimeException e) {
@@ -183,6 +232,12 @@ public final class StatusServer implements AutoCloseable {
         } else {
             connection.close();
         }
+        if (open && connection.pushing()) {
+            pushing.add(connection);
+        } else {
+            pushing.remove(connection);
+        }
+        return open;
     }
 
     private void acceptAll(long now) {
@@ -210,7 +265,7 @@ public final class StatusServer implements AutoCloseable {
                 // Answers are one write each: Nagle's algorithm would only delay them against delayed ACKs.
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-                Connection connection = new Connection(channel, key, handler::handle, limits, now);
+                Connection connection = new Connection(channel, key, host, limits, now);
                 key.attach(connection);
                 connections.add(connection);
             } catch (IOException e) {
@@ -220,39 +275,44 @@ public final class StatusServer implements AutoCloseable {
     }
 
     /**
-     * Closes the connection quiet the longest, preferring one that is not being answered; if every one is (clients
-     * that ask and do not read), the quietest of those, so the limit holds. @return whether there was one
+     * Closes the connection quiet the longest, preferring one that is neither waiting for a revision nor being
+     * answered, then a waiting one; if every one is being answered (clients that ask and do not read), the quietest
+     * of those, so the limit holds. @return whether there was one
      */
     private boolean evictQuietest() {
         Connection victim = null;
+        int victimRank = Integer.MAX_VALUE;
         for (Connection connection : connections) {
-            if (!connection.writing()) {
+            int rank = connection.writing() ? 2 : connection.pushing() ? 1 : 0;
+            if (rank < victimRank) {
                 victim = connection;
-                break;
+                victimRank = rank;
             }
-            if (victim == null) {
-                victim = connection;
+            if (rank == 0) {
+                break;
             }
         }
         if (victim == null) {
             return false;
         }
         connections.remove(victim);
+        pushing.remove(victim);
         victim.close();
         evicted++;
         return true;
     }
 
-    /** Closes connections past their deadline; once a minute, says how many were closed and why. */
+    /**
+     * Acts on deadlines that passed (a held request answered, a heartbeat sent, or the connection closed); once a
+     * minute, says how many were closed for misbehaving.
+     */
     private void sweep(long now) {
-        for (Iterator<Connection> it = connections.iterator(); it.hasNext();) {
-            Connection connection = it.next();
-            Connection.Expiry expiry = connection.expired(now);
-            if (expiry != null) {
-                it.remove();
-                connection.close();
-                if (expiry == Connection.Expiry.HEAD || expiry == Connection.Expiry.WRITE) {
-                    expired.merge(expiry, 1L, Long::sum);
+        for (Connection connection : List.copyOf(connections)) {
+            if (connection.due(now)) {
+                Connection.Expiry[] closedFor = new Connection.Expiry[1];
+                boolean open = act(connection, c -> (closedFor[0] = c.deadlinePassed(now, date())) == null);
+                if (!open && (closedFor[0] == Connection.Expiry.HEAD || closedFor[0] == Connection.Expiry.WRITE)) {
+                    expired.merge(closedFor[0], 1L, Long::sum);
                 }
             }
         }
@@ -290,6 +350,30 @@ public final class StatusServer implements AutoCloseable {
         }
         return date;
     }
+
+    /** What a connection asks of the server, on the server's thread. */
+    private final Connection.Host host = new Connection.Host() {
+        @Override
+        public Answer handle(Request request, boolean mayHold) {
+            return handler.handle(request, mayHold);
+        }
+
+        @Override
+        public boolean admitPush(Connection connection) {
+            // A held request answered and followed by another on the same connection is still in the set.
+            return pushing.size() - (pushing.contains(connection) ? 1 : 0) < limits.pushClients();
+        }
+
+        @Override
+        public Snapshot current() {
+            return snapshots.get();
+        }
+
+        @Override
+        public EventFrames frames() {
+            return frames;
+        }
+    };
 
     private static void closeQuietly(SocketChannel channel) {
         try {

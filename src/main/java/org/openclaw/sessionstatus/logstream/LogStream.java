@@ -58,7 +58,7 @@ public final class LogStream implements Consumer<Snapshot>, AutoCloseable {
         String event = null;
         if (last == null) {
             event = "startup";
-        } else if (busy.busy() != last.busy() || busy.confidence() != last.confidence() || busy.action() != last.action()) {
+        } else if (busy.changedFrom(last)) {
             event = "change";
         } else if (snapshot.periodic() || lost) {
             event = "snapshot";

@@ -14,6 +14,16 @@ public record BusyView(boolean busy, Confidence confidence, boolean stale, List<
         reasons = List.copyOf(reasons);
     }
 
+    /**
+     * Whether this view is news to a consumer that last heard {@code previous} (null: nothing yet): {@code busy},
+     * {@code confidence} or the recommended action differ. What the log stream's and the event stream's
+     * {@code change} events are made of.
+     */
+    public boolean changedFrom(BusyView previous) {
+        return previous == null || busy != previous.busy || confidence != previous.confidence
+                || action != previous.action;
+    }
+
     public enum Confidence implements WireName { BEST_EFFORT, PARTIAL, UNKNOWN }
 
     public enum Action implements WireName { EXTEND, HOLD, RELEASE_AFTER_GRACE, UNKNOWN }

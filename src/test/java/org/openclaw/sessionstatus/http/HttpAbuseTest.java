@@ -30,7 +30,8 @@ import org.openclaw.sessionstatus.testing.Harness;
  * from being answered, and each is let go of by a deadline, not by its own good will.
  */
 class HttpAbuseTest {
-    static final Limits LIMITS = new Limits(Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofMillis(300), 16);
+    static final Limits LIMITS = new Limits(Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofMillis(300), 16, 4,
+            Duration.ofMillis(200));
     /** Far more than the socket buffers on both sides hold. */
     static final byte[] BIG = new byte[16 << 20];
     static final Duration DEADLINE = Harness.DEADLINE;
@@ -51,7 +52,8 @@ class HttpAbuseTest {
         List<Route> routes = new ArrayList<>(StatusServer.routes("test"));
         routes.add(Route.of("/big", Responses.JSON, false, snapshot -> BIG));
         server = new StatusServer(new InetSocketAddress("127.0.0.1", 0),
-                new Handler(routes, Optional.empty(), neverStarted::current, () -> true), limits, Clock.systemUTC());
+                new Handler(routes, Optional.empty(), neverStarted::current, () -> true, Duration.ofSeconds(60)),
+                neverStarted::current, limits, Clock.systemUTC());
     }
 
     @AfterEach
@@ -147,7 +149,8 @@ class HttpAbuseTest {
 
     @Test
     void clientsThatAskAndDoNotReadCannotHoldMoreThanTheLimitEither() throws Exception {
-        start(new Limits(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), 4));
+        start(new Limits(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), 4, 4,
+                Duration.ofSeconds(15)));
         List<Socket> hogs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Socket hog = connect();

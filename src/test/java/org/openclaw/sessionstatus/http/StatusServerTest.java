@@ -160,7 +160,8 @@ class StatusServerTest {
     void beforeTheFirstScanReadinessAndStatusAre503() throws Exception {
         ModelLoop neverScanned = new ModelLoop(Harness.settings(30_000), Clock.systemUTC());
         try (StatusServer server = new StatusServer(new InetSocketAddress("127.0.0.1", 0),
-                Optional.empty(), neverScanned::current, () -> true, "test", Clock.systemUTC())) {
+                Optional.empty(), neverScanned::current, () -> true, "test",
+                new StatusServer.Options(Duration.ofSeconds(60), 256), Clock.systemUTC())) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             assertEquals(503, client.send(HttpRequest.newBuilder(base.resolve("/readyz")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
