@@ -21,8 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,9 +44,8 @@ class HostileWorldIT {
     static final Duration FROZEN = Duration.ofSeconds(3);
     @TempDir
     Path tmp;
-    Process daemon;
+    ServeProcess daemon;
     final List<Socket> sockets = new ArrayList<>();
-    final List<String> stderr = new CopyOnWriteArrayList<>();
     final HttpClient client = HttpClient.newBuilder().connectTimeout(FROZEN).build();
 
     @AfterEach
@@ -56,7 +54,7 @@ class HostileWorldIT {
             socket.close();
         }
         if (daemon != null) {
-            daemon.destroyForcibly();
+            daemon.close();
         }
     }
 
@@ -96,8 +94,10 @@ class HostileWorldIT {
     @Test
     void noFileClientOrPipeFreezesTheDaemon() throws Exception {
         Path state = hostileState();
-        daemon = start(state);
-        int port = port();
+        // A stdout pipe nobody reads, and a log line every 10 ms to fill it within a second.
+        daemon = new ServeProcess(tmp, Map.of("OPENCLAW_SESSION_STATUS_HTTP_SECRET", SECRET), "--state-dir",
+                state.toString(), "--log-interval-ms", "10", "--running-window-ms", "2000", "--redact-keys", "false");
+        int port = daemon.port;
 
         // 200 clients that send half a request, and one that asks for much and reads nothing.
         for (int i = 0; i < 200; i++) {
@@ -118,11 +118,11 @@ class HostileWorldIT {
             Files.writeString(good.resolve("s" + i + ".jsonl"), Transcripts.IN_TOOL_CALL);
             String key = "agent:good:s" + i;
             JsonNode shown = awaitStatus(port, status -> hasSession(status, key, "running"));
-            assertTrue(hasSession(shown, key, "running"), "session " + i + " shown: " + shown + "; stderr: " + stderr);
+            assertTrue(hasSession(shown, key, "running"), "session " + i + " shown: " + shown + "; stderr: " + daemon.stderr);
             slowestShow = Math.max(slowestShow, System.nanoTime() - written);
 
             long asked = System.nanoTime();
-            assertEquals(200, get(port, "/healthz").statusCode(), "stderr: " + stderr);
+            assertEquals(200, get(port, "/healthz").statusCode(), "stderr: " + daemon.stderr);
             slowestProbe = Math.max(slowestProbe, System.nanoTime() - asked);
             TimeUnit.MILLISECONDS.sleep(Math.max(0, 1_000 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - written)));
         }
@@ -140,7 +140,7 @@ class HostileWorldIT {
         assertTrue(counter(metrics, "future_timestamps_total") >= 1, metrics);
 
         // One scan on the command line, over the same world, ends.
-        Process status = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
+        Process status = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 "org.openclaw.sessionstatus.cli.Main", "status", "--state-dir", state.toString())
                 .redirectOutput(tmp.resolve("status.out").toFile()).redirectError(tmp.resolve("status.err").toFile())
                 .start();
@@ -190,33 +190,5 @@ class HostileWorldIT {
         socket.connect(new InetSocketAddress("127.0.0.1", port));
         sockets.add(socket);
         return socket;
-    }
-
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** The daemon with a stdout pipe nobody reads, and a log line every 10 ms to fill it within a second. */
-    Process start(Path state) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
-                "org.openclaw.sessionstatus.cli.Main", "serve", "--state-dir", state.toString(), "--http-port", "0",
-                "--log-interval-ms", "10", "--running-window-ms", "2000", "--redact-keys", "false");
-        builder.environment().put("HOME", tmp.toString());
-        builder.environment().put("OPENCLAW_SESSION_STATUS_HTTP_SECRET", SECRET);
-        Path err = tmp.resolve("stderr");
-        return builder.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(err.toFile()).start();
-    }
-
-    int port() throws Exception {
-        Pattern serving = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
-        CompletableFuture<Integer> listening = new CompletableFuture<>();
-        DaemonProcessIT.follow(tmp.resolve("stderr"), line -> {
-            stderr.add(line);
-            Matcher m = serving.matcher(line);
-            if (m.find()) {
-                listening.complete(Integer.parseInt(m.group(1)));
-            }
-        });
-        return listening.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     }
 }

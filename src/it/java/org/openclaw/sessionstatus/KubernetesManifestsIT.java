@@ -30,6 +30,7 @@ import org.openclaw.sessionstatus.config.ConfigLoader;
 import org.openclaw.sessionstatus.config.Secrets;
 import org.openclaw.sessionstatus.logstream.LogStream;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
+import org.openclaw.sessionstatus.testing.FakeKubernetes;
 import org.openclaw.sessionstatus.testing.Fixtures;
 import org.openclaw.sessionstatus.testing.Harness;
 import org.openclaw.sessionstatus.testing.PrometheusText;
@@ -84,14 +85,46 @@ class KubernetesManifestsIT {
                 flags.get("http-secret-file"));
         String token = secret.at("/stringData/" + tokenKey).asText();
 
+        // The pod-deletion cost: the pod's service account may patch pods, and the sidecar knows its pod.
+        JsonNode account = one(manifests, "ServiceAccount");
+        JsonNode role = one(manifests, "Role");
+        JsonNode binding = one(manifests, "RoleBinding");
+        assertEquals(account.at("/metadata/name"), pod.get("serviceAccountName"));
+        assertEquals("true", flags.get("actions-pod-deletion-cost-enabled"));
+        boolean mayPatchPods = false;
+        for (JsonNode rule : role.get("rules")) {
+            mayPatchPods |= rule.get("apiGroups").toString().equals("[\"\"]") && rule.get("resources").toString().contains("\"pods\"")
+                    && rule.get("verbs").toString().contains("\"patch\"");
+        }
+        assertTrue(mayPatchPods, role.toString());
+        assertEquals(role.at("/metadata/name"), binding.at("/roleRef/name"));
+        assertEquals("Role", binding.at("/roleRef/kind").asText());
+        assertEquals(account.at("/metadata/name"), binding.at("/subjects/0/name"));
+        assertEquals(account.at("/metadata/namespace"), binding.at("/subjects/0/namespace"));
+        assertEquals(deployment.at("/metadata/namespace"), role.at("/metadata/namespace"));
+        assertEquals("metadata.name", named(sidecar.get("env"), "POD_NAME").at("/valueFrom/fieldRef/fieldPath").asText());
+        assertEquals("metadata.namespace",
+                named(sidecar.get("env"), "POD_NAMESPACE").at("/valueFrom/fieldRef/fieldPath").asText());
+
         Path state = Fixtures.copy("mid-tool-call", tmp.resolve("state"));
         Fixtures.touchAll(state, Instant.now());
-        Map<String, String> env = Map.of("HOME", tmp.toString(), "OPENCLAW_SESSION_STATUS_HTTP_SECRET", token);
+        // The environment the pod gives the sidecar: the downward API's pod, the API server, the service account.
+        FakeKubernetes api = new FakeKubernetes(tmp);
+        Map<String, String> env = Map.of("HOME", tmp.toString(), "OPENCLAW_SESSION_STATUS_HTTP_SECRET", token,
+                "POD_NAME", FakeKubernetes.POD, "POD_NAMESPACE", FakeKubernetes.NAMESPACE,
+                "KUBERNETES_SERVICE_HOST", "127.0.0.1", "KUBERNETES_SERVICE_PORT", Integer.toString(api.port()));
         Config config = new ConfigLoader(env, tmp.resolve("none.json")).load(Optional.empty(),
-                Map.of("stateDir", state.toString(), "http.port", "0", "lockPidCheck", "false"));
-        try (Daemon daemon = Daemon.start(config, new Secrets(env).resolve(config, false).secret(), env,
+                Map.of("stateDir", state.toString(), "http.port", "0", "lockPidCheck", "false",
+                        "actions.podDeletionCost.enabled", flags.get("actions-pod-deletion-cost-enabled"),
+                        "actions.podDeletionCost.serviceAccountDir", api.serviceAccount().toString()));
+        try (api; Daemon daemon = Daemon.start(config, new Secrets(env).resolve(config, false).secret(), env,
                 Clock.systemUTC(), new LogStream(line -> { }, Clock.systemUTC()))) {
             daemon.model().await(Snapshot::ready, Harness.DEADLINE);
+            long deadline = System.nanoTime() + Harness.DEADLINE.toNanos();
+            while (!"1000".equals(api.deletionCost()) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals("1000", api.deletionCost(), "a run is in flight: the pod is marked expensive to delete");
             URI base = URI.create("http://127.0.0.1:" + daemon.port());
             for (String probe : List.of("readinessProbe", "livenessProbe")) {
                 assertEquals(containerPort.get("name"), sidecar.at("/" + probe + "/httpGet/port"));

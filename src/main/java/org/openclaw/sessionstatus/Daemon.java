@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.openclaw.sessionstatus.action.Actions;
 import org.openclaw.sessionstatus.config.Config;
+import org.openclaw.sessionstatus.config.ConfigException;
 import org.openclaw.sessionstatus.config.MaxConcurrent;
 import org.openclaw.sessionstatus.config.Secret;
 import org.openclaw.sessionstatus.config.Setting;
@@ -27,27 +29,39 @@ public final class Daemon implements AutoCloseable {
     private final StatusServer server;
     private final LogStream logStream;
     private final Optional<Notifier> systemd;
+    private final Actions actions;
 
     private Daemon(ModelLoop model, Sources sources, StatusServer server, LogStream logStream,
-            Optional<Notifier> systemd) {
+            Optional<Notifier> systemd, Actions actions) {
         this.model = model;
         this.sources = sources;
         this.server = server;
         this.logStream = logStream;
         this.systemd = systemd;
+        this.actions = actions;
     }
 
     /**
-     * Binds the HTTP port first (it answers 503 until the first scan is done), then starts the model and the sources.
+     * Binds the HTTP port first (it answers 503 until the first scan is done), then starts the model, the sources and
+     * the lease actions.
      *
+     * @throws ConfigException when an enabled lease action lacks what it needs, before anything is bound
      * @throws IOException when the port cannot be bound
      */
     public static Daemon start(Config config, Optional<Secret> secret, Map<String, String> env, Clock clock,
-            LogStream logStream) throws IOException {
+            LogStream logStream) throws IOException, ConfigException {
         Watching watching = Watching.wire(config, env, clock);
         ModelLoop model = watching.model();
         Sources sources = watching.sources();
+        Actions actions;
+        try {
+            actions = Actions.fromConfig(config, env, model::action);
+        } catch (ConfigException e) {
+            watching.close();
+            throw e;
+        }
         model.addListener(logStream);
+        actions.listeners().forEach(model::addListener);
         // /healthz is answered by the server's own thread: if that one is stuck, the probe times out.
         BooleanSupplier healthy = () -> model.healthy() && sources.healthy();
         StatusServer server;
@@ -65,7 +79,8 @@ public final class Daemon implements AutoCloseable {
         systemd.ifPresent(model::addListener);
         model.start();
         sources.start();
-        return new Daemon(model, sources, server, logStream, systemd);
+        actions.start();
+        return new Daemon(model, sources, server, logStream, systemd, actions);
     }
 
     /**
@@ -141,6 +156,7 @@ public final class Daemon implements AutoCloseable {
     public void close() {
         systemd.ifPresent(Notifier::close);
         server.close();
+        actions.close();
         sources.close();
         model.close();
         logStream.shutdown(model.current());

@@ -6,7 +6,7 @@ public final class ConfigException extends Exception {
         super(message);
     }
 
-    static ConfigException forKey(String key, String problem) {
+    public static ConfigException forKey(String key, String problem) {
         return new ConfigException("config " + key + ": " + problem);
     }
 }

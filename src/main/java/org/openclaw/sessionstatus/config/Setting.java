@@ -1,5 +1,6 @@
 package org.openclaw.sessionstatus.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -46,11 +47,41 @@ public final class Setting<T> {
     public static final Setting<Long> ACTIVITY_TTL_MS =
             new Setting<>("activityTtlMs", ValueType.POSITIVE_MS, 600_000L, "busyState.activityTtlMs");
 
+    // Lease actions: each off unless configured; with none, the daemon makes no outbound call.
+    public static final Setting<Boolean> ACTION_ECS = new Setting<>("actions.ecsTaskProtection.enabled", ValueType.BOOLEAN,
+            false);
+    /** Default: {@code $ECS_AGENT_URI}, which the ECS agent gives every container of a task. */
+    public static final Setting<URI> ACTION_ECS_AGENT_URI =
+            new Setting<>("actions.ecsTaskProtection.agentUri", ValueType.HTTP_URL, null);
+    public static final Setting<Boolean> ACTION_POD_COST = new Setting<>("actions.podDeletionCost.enabled",
+            ValueType.BOOLEAN, false);
+    public static final Setting<Integer> ACTION_POD_COST_BUSY = new Setting<>("actions.podDeletionCost.busyCost",
+            ValueType.INT32, 1000);
+    public static final Setting<Integer> ACTION_POD_COST_IDLE = new Setting<>("actions.podDeletionCost.idleCost",
+            ValueType.INT32, -1000);
+    /** Default: {@code https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT}. */
+    public static final Setting<URI> ACTION_POD_COST_API = new Setting<>("actions.podDeletionCost.apiServer",
+            ValueType.HTTP_URL, null);
+    /** Default: {@code $POD_NAME} (the downward API). */
+    public static final Setting<String> ACTION_POD_COST_POD = new Setting<>("actions.podDeletionCost.podName",
+            ValueType.TEXT, null);
+    /** Default: {@code $POD_NAMESPACE}, else the service account's namespace file. */
+    public static final Setting<String> ACTION_POD_COST_NAMESPACE = new Setting<>("actions.podDeletionCost.namespace",
+            ValueType.TEXT, null);
+    public static final Setting<Path> ACTION_POD_COST_ACCOUNT = new Setting<>("actions.podDeletionCost.serviceAccountDir",
+            ValueType.PATH, Path.of("/var/run/secrets/kubernetes.io/serviceaccount"));
+    public static final Setting<List<String>> ACTION_EXEC = new Setting<>("actions.exec.command", ValueType.ARGV,
+            List.of());
+    public static final Setting<Long> ACTION_TIMEOUT_MS = new Setting<>("actions.timeoutMs", ValueType.POSITIVE_MS,
+            10_000L);
+
     /** Every key, in the order {@code check} prints them. */
     static final List<Setting<?>> ALL = List.of(STATE_DIR, SESSION_DIRS, MAX_CONCURRENT, RUNNING_WINDOW_MS,
             DETAILS_WINDOW_MS, RUNNING_EVIDENCE, LOCK_PID_CHECK, REDACT_KEYS, HTTP_ALLOW_NO_AUTH, HTTP_HOST, HTTP_PORT,
             HTTP_SECRET, HTTP_SECRET_FILE, HTTP_MAX_WAIT_MS, HTTP_MAX_PUSH_CLIENTS, ACTIVE_LEASE_MS, CAUTIOUS_LEASE_MS, IDLE_GRACE_MS, LOG_INTERVAL_MS,
-            ACTIVITY_TTL_MS);
+            ACTIVITY_TTL_MS, ACTION_ECS, ACTION_ECS_AGENT_URI, ACTION_POD_COST, ACTION_POD_COST_BUSY, ACTION_POD_COST_IDLE,
+            ACTION_POD_COST_API, ACTION_POD_COST_POD, ACTION_POD_COST_NAMESPACE, ACTION_POD_COST_ACCOUNT, ACTION_EXEC,
+            ACTION_TIMEOUT_MS);
 
     static final String ENV_PREFIX = "OPENCLAW_SESSION_STATUS_";
 

@@ -33,6 +33,13 @@ abstract class ValueType<T> {
     /** Below the server's 1024 connections, so plain requests always have room. */
     static final ValueType<Integer> PUSH_CLIENTS = new Whole<>(1, 1_000, "a whole number from 1 to 1000", Long::intValue);
     static final ValueType<Path> PATH = new Text<>(ValueType::path, "must not be an empty path", false);
+    static final ValueType<String> TEXT = new Text<>(value -> value, "must not be empty", false);
+    /** A command and its arguments, run without a shell. */
+    static final ValueType<List<String>> ARGV = new ListOf<>(TEXT, null);
+    static final ValueType<java.net.URI> HTTP_URL = new Text<>(ValueType::httpUrl, "must not be empty", false);
+    /** Kubernetes' pod-deletion-cost is a 32-bit integer. */
+    static final ValueType<Integer> INT32 = new Whole<>(Integer.MIN_VALUE, Integer.MAX_VALUE,
+            "a whole number from -2147483648 to 2147483647", Long::intValue);
     static final ValueType<List<Path>> PATH_LIST = new ListOf<>(PATH, null);
     static final ValueType<Secret> SECRET = new Text<>(Secret::new, "must not be empty", true);
     static final ValueType<Set<RunningEvidence>> EVIDENCE = new Evidence();
@@ -55,6 +62,18 @@ abstract class ValueType<T> {
 
     static String got(boolean echo, Object value) {
         return echo ? ", got " + value : "";
+    }
+
+    private static java.net.URI httpUrl(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("must be an http:// or https:// URL");
     }
 
     /** Turns text into a value, or says (without the text) what is wrong with it. */

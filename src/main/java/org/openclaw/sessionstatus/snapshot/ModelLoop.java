@@ -43,6 +43,8 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> rescanRequests = new CopyOnWriteArrayList<>();
     private final Map<String, BooleanSupplier> watched = new ConcurrentHashMap<>();
+    /** What the lease actions reported last. Touched by the writer thread only. */
+    private final Map<String, ActionStatus> actions = new java.util.TreeMap<>();
     private Set<String> stalled = Set.of();
     private long nextWatchNanos = System.nanoTime();
     private volatile long lastLoopNanos = System.nanoTime();
@@ -69,7 +71,7 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         long now = clock.millis();
         SessionModel.Evaluation first = model.evaluate(now);
         this.nextChangeAt = first.nextChangeAtMs();
-        this.current = Snapshot.of(1, etag(1), now, false, first);
+        this.current = Snapshot.of(1, etag(1), now, false, first, Map.of());
         this.nextHeartbeatAt = now + settings.logIntervalMs();
         this.writer = DaemonThreads.create("model-writer", this::run);
     }
@@ -126,6 +128,11 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     @Override
     public void health(SourceHealth health) {
         inbox.add(m -> m.health(health));
+    }
+
+    /** A lease action's figures changed: they are published with the next revision (any thread). */
+    public void action(ActionStatus status) {
+        inbox.add(m -> actions.put(status.action(), status));
     }
 
     @Override
@@ -239,12 +246,13 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         }
         // The source's counters count as a change too, so /metrics never lags behind them.
         boolean changed = previous.ready() != evaluation.ready() || !previous.status().equals(evaluation.status())
-                || !previous.busy().equals(evaluation.busy()) || !previous.health().equals(evaluation.health());
+                || !previous.busy().equals(evaluation.busy()) || !previous.health().equals(evaluation.health())
+                || !previous.actions().equals(actions);
         if (!periodic && !changed) {
             return;
         }
         long revision = previous.revision() + 1;
-        Snapshot next = Snapshot.of(revision, etag(revision), now, periodic, evaluation);
+        Snapshot next = Snapshot.of(revision, etag(revision), now, periodic, evaluation, actions);
         synchronized (published) {
             current = next;
             published.notifyAll();

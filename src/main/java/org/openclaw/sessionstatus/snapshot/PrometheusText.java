@@ -26,9 +26,10 @@ final class PrometheusText {
     /**
      * @param health every source as one, for the counters
      * @param sources each source's health, by its units: one {@code source_<units>} family each
+     * @param actions the configured lease actions: their families appear only when one is
      */
     static byte[] render(long revision, StatusView status, BusyView busy, SourceHealth health,
-            Map<String, SourceHealth> sources) {
+            Map<String, SourceHealth> sources, Map<String, ActionStatus> actions) {
         PrometheusText metrics = new PrometheusText();
         metrics.family("sessions", "gauge", "Sessions by state, as on the status route (stale sessions count as idle).");
         metrics.sample("sessions", "state", "running", status.running());
@@ -67,6 +68,21 @@ final class PrometheusText {
         metrics.counter("future_timestamps_total",
                 "Distinct timestamps found more than 10 s in the future since start, each taken as the moment it was first read.",
                 health.futureTimestamps());
+        if (!actions.isEmpty()) {
+            metrics.family("action_calls_total", "counter", "Calls each lease action made since start, by outcome.");
+            for (ActionStatus action : new java.util.TreeMap<>(actions).values()) {
+                metrics.sample("action_calls_total{action=\"" + action.action() + "\",outcome=\"ok\"}", Long.toString(action.ok()));
+                metrics.sample("action_calls_total{action=\"" + action.action() + "\",outcome=\"failed\"}",
+                        Long.toString(action.failed()));
+                metrics.sample("action_calls_total{action=\"" + action.action() + "\",outcome=\"timeout\"}",
+                        Long.toString(action.timedOut()));
+            }
+            metrics.family("action_protecting", "gauge",
+                    "1 when a lease action's last successful call asked for protection (the lease was busy).");
+            for (ActionStatus action : new java.util.TreeMap<>(actions).values()) {
+                metrics.sample("action_protecting", "action", action.action(), action.protecting() ? 1 : 0);
+            }
+        }
         return metrics.text.toString().getBytes(StandardCharsets.UTF_8);
     }
 

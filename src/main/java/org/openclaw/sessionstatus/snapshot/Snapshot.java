@@ -17,12 +17,14 @@ import org.openclaw.sessionstatus.model.StatusView;
  * @param health what the sources could see, as one, with their counters
  * @param statusCode 200, or 503 while no session source can be seen (then {@code statusJson} says why)
  * @param metricsText this revision in the Prometheus text format
+ * @param actions what each configured lease action has done, by name
  */
 public record Snapshot(long revision, String etag, Instant generatedAt, boolean ready, boolean periodic,
         StatusView status, BusyView busy, SourceHealth health, int statusCode, byte[] statusJson, byte[] busyJson,
-        byte[] leaseJson, byte[] metricsText) {
+        byte[] leaseJson, byte[] metricsText, Map<String, ActionStatus> actions) {
 
-    static Snapshot of(long revision, String etag, long now, boolean periodic, SessionModel.Evaluation evaluation) {
+    static Snapshot of(long revision, String etag, long now, boolean periodic, SessionModel.Evaluation evaluation,
+            Map<String, ActionStatus> actions) {
         Instant at = Instant.ofEpochMilli(now);
         String unavailable = Documents.statusUnavailable(evaluation.ready(), evaluation.health());
         Map<String, SourceHealth> sources = evaluation.sources();
@@ -30,7 +32,8 @@ public record Snapshot(long revision, String etag, Instant generatedAt, boolean 
                 evaluation.health(), unavailable == null ? 200 : 503,
                 unavailable == null ? Documents.status(at, evaluation.status()) : Documents.error(unavailable),
                 Documents.busy("snapshot", at, evaluation.busy()), Documents.lease(at, evaluation.busy()),
-                PrometheusText.render(revision, evaluation.status(), evaluation.busy(), evaluation.health(), sources));
+                PrometheusText.render(revision, evaluation.status(), evaluation.busy(), evaluation.health(), sources,
+                        actions), Map.copyOf(actions));
     }
 
     /** {@code {"ok":false,"error":"…"}}: the body of every error answer. */

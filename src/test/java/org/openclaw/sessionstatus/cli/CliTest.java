@@ -131,6 +131,19 @@ class CliTest {
     }
 
     @Test
+    void anEnabledActionThatLacksWhatItNeedsExitsTwoNamingTheKeyBeforeAnythingIsBound() {
+        assertEquals(2, run(env(), "serve", "--http-port", "0", "--actions-ecs-task-protection-enabled", "true"));
+        assertTrue(err.toString().contains("config actions.ecsTaskProtection.agentUri: not set, and $ECS_AGENT_URI is not set"),
+                err.toString());
+        assertEquals(2, run(env(), "serve", "--http-port", "0", "--actions-pod-deletion-cost-enabled", "true"));
+        assertTrue(err.toString().contains("config actions.podDeletionCost.apiServer: not set"), err.toString());
+        assertEquals(2, run(env(), "check", "--actions-ecs-task-protection-agent-uri", "ftp://agent"));
+        assertTrue(err.toString().contains("config actions.ecsTaskProtection.agentUri: must be an http:// or https:// URL"),
+                err.toString());
+        assertFalse(out.toString().contains("serving"), "nothing was started");
+    }
+
+    @Test
     void aFlagWithABadValueExitsTwo() {
         assertEquals(2, run(env(), "status", "--running-window-ms", "soon"));
         assertTrue(err.toString().contains("config runningWindowMs: must be a whole number"), err.toString());

@@ -27,13 +27,11 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openclaw.sessionstatus.model.PartitionUpdate;
-import org.openclaw.sessionstatus.model.Phase;
-import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.snapshot.ModelLoop;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.testing.Harness;
+import org.openclaw.sessionstatus.testing.OneSession;
 
 /** Long-polls and event streams on a real server, fed by a real model loop whose evidence the test sets. */
 class PushTest {
@@ -71,11 +69,7 @@ class PushTest {
 
     /** One session, in a tool call now (busy) or finished an hour ago (idle). */
     void set(boolean busy) {
-        long now = System.currentTimeMillis();
-        long at = busy ? now : now - 3_600_000;
-        loop.accept(List.of(PartitionUpdate.replace("/dir", List.of(SessionEvidence.session("agent:main:a", "main",
-                null, new SessionEvidence.Transcript(at, 10, busy ? Phase.IN_TOOL_CALL : Phase.FINISHED, at), null,
-                null)))));
+        loop.accept(OneSession.busy(busy));
     }
 
     HttpResponse<String> get(String path, String... headers) throws Exception {

@@ -14,25 +14,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.openclaw.sessionstatus.model.BusyView.Action;
 import org.openclaw.sessionstatus.model.ModelSettings;
-import org.openclaw.sessionstatus.model.PartitionUpdate;
-import org.openclaw.sessionstatus.model.Phase;
 import org.openclaw.sessionstatus.model.RunningEvidence;
-import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.snapshot.ModelLoop;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.testing.Harness;
+import org.openclaw.sessionstatus.testing.OneSession;
 
 /** A reader of stdout that stops reading: the model goes on, and the reader catches up with the present. */
 class LogStreamTest {
     static final ObjectMapper JSON = new ObjectMapper();
-
-    static SessionEvidence session(boolean inToolCall) {
-        long now = System.currentTimeMillis();
-        long at = inToolCall ? now : now - 3_600_000;
-        return SessionEvidence.session("agent:main:a", "main", null,
-                new SessionEvidence.Transcript(at, 10, inToolCall ? Phase.IN_TOOL_CALL : Phase.FINISHED, at), null, null);
-    }
 
     @Test
     void aStalledReaderNeverHoldsUpTheModelAndGetsTheCurrentStateWhenItReadsAgain() throws Exception {
@@ -56,7 +47,7 @@ class LogStreamTest {
             // Far more changes than the stream queues, each one a "change" line.
             int changes = 4 * LineWriter.CAPACITY;
             for (int i = 0; i < changes; i++) {
-                loop.accept(List.of(PartitionUpdate.replace("/dir", List.of(session(i % 2 == 0)))));
+                loop.accept(OneSession.busy(i % 2 == 0));
                 boolean busy = i % 2 == 0;
                 loop.await(s -> s.ready() && s.busy().busy() == busy, Harness.DEADLINE);
             }

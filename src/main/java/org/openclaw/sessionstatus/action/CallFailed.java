@@ -1,0 +1,16 @@
+package org.openclaw.sessionstatus.action;
+
+/** A call that did not do what it was for: what went wrong, without any secret; timed out or failed. */
+final class CallFailed extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final boolean timedOut;
+
+    CallFailed(String message, boolean timedOut) {
+        super(message, null, false, false);
+        this.timedOut = timedOut;
+    }
+
+    boolean timedOut() {
+        return timedOut;
+    }
+}
