@@ -12,8 +12,9 @@ import org.tinylog.Logger;
  * Runs one {@link Action} on its own thread, from the lease of each revision: it calls on a change of intent
  * (protect, release, lapse), renews a protection before it expires while the lease stays busy, never runs two calls
  * at once, and retries a failed call with backoff (1 s, doubling, at most a minute) for as long as the intent stands.
- * A failed call changes nothing it believes of the orchestrator, so a workload is never taken for released while the
- * lease is busy. The model's writer thread only hands it the newest intent; nothing here can make that thread wait.
+ * A failed call makes what it believes of the orchestrator unknown (the call may have taken effect before it failed),
+ * so the next intent is always applied, and a workload is never taken for protected, or released, on a call that
+ * failed. The model's writer thread only hands it the newest intent; nothing here can make that thread wait.
  */
 final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
     private static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -45,7 +46,6 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
     }
 
     void start() {
-        report.accept(status());
         thread.start();
     }
 
@@ -88,10 +88,25 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
         try {
             Optional<Intent.State> current = action.current();
             applied = current.orElse(null);
+            // A protection an earlier daemon set has an expiry this one does not know: renew it at once if busy.
+            renewAt = System.nanoTime();
             current.ifPresent(state -> Logger.info("action {}: the orchestrator says {} at start", action.name(),
                     state == Intent.State.PROTECT ? "protected" : "not protected"));
         } catch (CallFailed e) {
+            count(e);
             Logger.warn("action {}: cannot learn the current state: {}", action.name(), e.getMessage());
+        } catch (RuntimeException e) {
+            failed++;
+            Logger.error(e, "action {}: cannot learn the current state", action.name());
+        }
+        report.accept(status());
+    }
+
+    private void count(CallFailed e) {
+        if (e.timedOut()) {
+            timedOut++;
+        } else {
+            failed++;
         }
     }
 
@@ -135,11 +150,7 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
             renewAt = action.renewAfter(intent).map(d -> System.nanoTime() + d.toNanos()).orElse(NEVER);
             Logger.info("action {}: {} ({}): done", action.name(), verb(intent.state()), intent.recommendedAction());
         } catch (CallFailed e) {
-            if (e.timedOut()) {
-                timedOut++;
-            } else {
-                failed++;
-            }
+            count(e);
             retry(intent, e.getMessage());
         } catch (RuntimeException e) {
             failed++;
@@ -150,6 +161,9 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
     }
 
     private void retry(Intent intent, String why) {
+        if (applied != intent.state()) {
+            applied = null; // it may have taken effect before it failed: the next intent is applied whatever it is
+        }
         if (failing != intent.state()) {
             failuresInARow = 0;
         }

@@ -63,6 +63,10 @@ public final class Actions implements AutoCloseable {
                 : uri("https://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                         + env.getOrDefault("KUBERNETES_SERVICE_PORT", "443")))
                 .orElseThrow(() -> missing(Setting.ACTION_POD_COST_API, "and $KUBERNETES_SERVICE_HOST is not set"));
+        if (!api.getScheme().equals("https")) {
+            // The service account's token is a credential: never over plain HTTP.
+            throw ConfigException.forKey(Setting.ACTION_POD_COST_API.key(), "must be an https:// URL");
+        }
         String pod = config.find(Setting.ACTION_POD_COST_POD).or(() -> Optional.ofNullable(env.get("POD_NAME")))
                 .or(() -> Optional.ofNullable(env.get("HOSTNAME")))
                 .orElseThrow(() -> missing(Setting.ACTION_POD_COST_POD, "and neither $POD_NAME nor $HOSTNAME is set"));
@@ -98,9 +102,12 @@ public final class Actions implements AutoCloseable {
         runners.forEach(ActionRunner::close);
     }
 
+    /** An http(s) URL from the environment; anything else is as good as none. */
     private static Optional<URI> uri(String value) {
         try {
-            return value == null || value.isBlank() ? Optional.empty() : Optional.of(URI.create(value.strip()));
+            URI uri = value == null || value.isBlank() ? null : URI.create(value.strip());
+            return uri != null && uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    ? Optional.of(uri) : Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

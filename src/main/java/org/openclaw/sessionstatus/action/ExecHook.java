@@ -1,15 +1,15 @@
 package org.openclaw.sessionstatus.action;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.openclaw.sessionstatus.threads.DaemonThreads;
+import org.openclaw.sessionstatus.io.RegularFiles;
 import org.tinylog.Logger;
 
 /**
@@ -44,67 +44,71 @@ final class ExecHook implements Action {
 
     @Override
     public void apply(Intent intent) throws CallFailed {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        WITHHELD.forEach(env::remove);
-        env.keySet().removeIf(name -> name.startsWith("OPENCLAW_SESSION_STATUS_HTTP_SECRET"));
-        env.put("OPENCLAW_SESSION_STATUS_LEASE_ACTION", intent.recommendedAction());
-        env.put("OPENCLAW_SESSION_STATUS_BUSY", Boolean.toString(intent.state() == Intent.State.PROTECT));
+        // Files, not pipes, on both sides: nothing the command (or a child it leaves behind) does with them can block.
+        Path stdin;
+        Path output;
+        try {
+            stdin = Files.createTempFile("openclaw-session-status-lease", ".json");
+            output = Files.createTempFile("openclaw-session-status-hook", ".log");
+            Files.write(stdin, intent.leaseJson());
+            Files.write(stdin, new byte[] {'\n'}, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new CallFailed("cannot prepare the command's input: " + e.getMessage(), false);
+        }
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(stdin.toFile()).redirectOutput(output.toFile());
+            Map<String, String> env = builder.environment();
+            WITHHELD.forEach(env::remove);
+            env.keySet().removeIf(name -> name.startsWith("OPENCLAW_SESSION_STATUS_HTTP_SECRET"));
+            env.put("OPENCLAW_SESSION_STATUS_LEASE_ACTION", intent.recommendedAction());
+            env.put("OPENCLAW_SESSION_STATUS_BUSY", Boolean.toString(intent.state() == Intent.State.PROTECT));
+            run(builder);
+        } finally {
+            log(output);
+            deleteQuietly(stdin);
+            deleteQuietly(output);
+        }
+    }
+
+    private void run(ProcessBuilder builder) throws CallFailed {
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
             throw new CallFailed("cannot run " + command.get(0) + ": " + e.getMessage(), false);
         }
-        Thread output = pump(process);
-        try (OutputStream stdin = process.getOutputStream()) {
-            stdin.write(intent.leaseJson());
-            stdin.write('\n');
-        } catch (IOException e) {
-            // The command need not read its stdin.
-        }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
                 throw new CallFailed(command.get(0) + " ran longer than " + timeout.toMillis() + " ms: killed", true);
             }
-            output.join(TimeUnit.SECONDS.toMillis(1));
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new CallFailed("interrupted", false);
+        } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
         }
         if (process.exitValue() != 0) {
             throw new CallFailed(command.get(0) + " exited " + process.exitValue(), false);
         }
     }
 
-    /** Its output, line by line, to the human log; beyond a bound, read and dropped, so it never blocks on a pipe. */
-    private Thread pump(Process process) {
-        Thread thread = DaemonThreads.create("action exec output", () -> {
-            try (InputStream out = process.getInputStream()) {
-                ByteArrayOutputStream line = new ByteArrayOutputStream();
-                int total = 0;
-                for (int b; (b = out.read()) >= 0; total++) {
-                    if (total >= MAX_OUTPUT_BYTES) {
-                        continue;
-                    }
-                    if (b == '\n') {
-                        Logger.info("action exec: {}", line.toString(StandardCharsets.UTF_8));
-                        line.reset();
-                    } else {
-                        line.write(b);
-                    }
-                }
-                if (line.size() > 0) {
-                    Logger.info("action exec: {}", line.toString(StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                // The process is gone.
-            }
-        });
-        thread.start();
-        return thread;
+    /** Its output, line by line, to the human log: the first 64 KB. */
+    private static void log(Path output) {
+        try {
+            String text = new String(RegularFiles.read(output, MAX_OUTPUT_BYTES), StandardCharsets.UTF_8);
+            text.lines().forEach(line -> Logger.info("action exec: {}", line));
+        } catch (IOException e) {
+            Logger.debug("action exec: cannot read its output: {}", e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            Logger.debug("cannot delete {}: {}", file, e.getMessage());
+        }
     }
 }

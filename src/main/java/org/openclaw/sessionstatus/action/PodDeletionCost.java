@@ -65,6 +65,10 @@ final class PodDeletionCost implements Action {
         } catch (IOException e) {
             throw new CallFailed("cannot read the service account token " + tokenFile + ": " + e, false);
         }
+        if (token.isEmpty() || !token.chars().allMatch(c -> c > ' ' && c < 127)) {
+            // Never let a malformed token reach a header: its error would repeat it in the log.
+            throw new CallFailed("the service account token in " + tokenFile + " is not a bearer token", false);
+        }
         Http.Answer answer = http.send(HttpRequest.newBuilder(pod)
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/merge-patch+json")

@@ -32,6 +32,8 @@ class ActionRunnerTest {
         final AtomicInteger failures = new AtomicInteger();
         volatile CountDownLatch hang;
         volatile Duration renewal;
+        volatile Intent.State atStart;
+        volatile Intent.State failOnly;
         final boolean lapse;
 
         Scripted(boolean lapse) {
@@ -49,6 +51,11 @@ class ActionRunnerTest {
         }
 
         @Override
+        public Optional<Intent.State> current() {
+            return Optional.ofNullable(atStart);
+        }
+
+        @Override
         public void apply(Intent intent) throws CallFailed {
             calls.add(intent.state());
             CountDownLatch latch = hang;
@@ -59,7 +66,7 @@ class ActionRunnerTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if ((failOnly == null || failOnly == intent.state()) && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new CallFailed("scripted failure", false);
             }
         }
@@ -171,6 +178,32 @@ class ActionRunnerTest {
             ActionStatus status = loop.current().actions().get("scripted");
             return status != null && status.failed() == 2 && status.ok() == 2 && status.protecting();
         });
+    }
+
+    @Test
+    void aProtectionFoundAtStartIsRenewedAtOnceWhileBusy() throws Exception {
+        set(true);
+        loop.await(s -> s.ready() && s.busy().busy(), Harness.DEADLINE);
+        Scripted action = new Scripted(false);
+        action.atStart = Intent.State.PROTECT; // an earlier daemon's protection, of an expiry this one cannot know
+        action.renewal = Duration.ofHours(1);
+        run(action);
+        await("renewed at once", () -> action.count(Intent.State.PROTECT) == 1);
+    }
+
+    @Test
+    void aReleaseThatFailedMayHaveTakenEffectSoTheNextProtectionIsSentAtOnce() throws Exception {
+        Scripted action = new Scripted(false);
+        action.renewal = Duration.ofHours(1);
+        run(action);
+        set(true);
+        await("protected", () -> action.count(Intent.State.PROTECT) == 1);
+        action.failOnly = Intent.State.RELEASE;
+        action.failures.set(1);
+        set(false);
+        await("the release failed", () -> action.count(Intent.State.RELEASE) == 2);
+        set(true);
+        await("protected again at once, not at the next renewal", () -> action.count(Intent.State.PROTECT) == 2);
     }
 
     @Test

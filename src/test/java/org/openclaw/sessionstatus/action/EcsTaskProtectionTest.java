@@ -66,5 +66,10 @@ class EcsTaskProtectionTest {
         agent.mode(FakeEcsAgent.Mode.HANG);
         assertTrue(assertThrows(CallFailed.class, () -> action.apply(intent(Intent.State.RELEASE, 0))).timedOut(),
                 "an agent that hangs is a timeout, within the action's bound");
+        agent.mode(FakeEcsAgent.Mode.TRICKLE);
+        long start = System.nanoTime();
+        assertTrue(assertThrows(CallFailed.class, () -> action.apply(intent(Intent.State.RELEASE, 0))).timedOut());
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(),
+                "a body that trickles is bounded by the same timeout as the headers (500 ms), not 10 s");
     }
 }

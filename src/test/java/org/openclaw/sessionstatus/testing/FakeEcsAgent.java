@@ -23,7 +23,7 @@ public final class FakeEcsAgent implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How it answers. */
-    public enum Mode { OK, FAILURE, ERROR, HANG, NOT_JSON }
+    public enum Mode { OK, FAILURE, ERROR, HANG, TRICKLE, NOT_JSON }
 
     /** One request it received. */
     public record Call(String method, String path, String contentType, String body) {
@@ -77,6 +77,16 @@ public final class FakeEcsAgent implements AutoCloseable {
             switch (mode) {
                 case HANG -> {
                     TimeUnit.SECONDS.sleep(30);
+                    return;
+                }
+                case TRICKLE -> {
+                    // Headers at once, then the body a byte at a time: only a bound on the whole call stops it.
+                    exchange.sendResponseHeaders(200, 100);
+                    for (int i = 0; i < 100; i++) {
+                        exchange.getResponseBody().write('{');
+                        exchange.getResponseBody().flush();
+                        TimeUnit.MILLISECONDS.sleep(100);
+                    }
                     return;
                 }
                 case FAILURE -> Exchanges.sendJson(exchange, 200, "{\"failure\":{\"Arn\":\"" + ARN + "\",\"Reason\":\"TASK_NOT_VALID\"}}");
