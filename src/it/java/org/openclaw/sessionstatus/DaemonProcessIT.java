@@ -22,14 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,17 +42,16 @@ class DaemonProcessIT {
 
     @TempDir
     Path tmp;
-    Process daemon;
+    ServeProcess daemon;
     final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
     final List<String> allStdout = new CopyOnWriteArrayList<>();
-    final List<String> stderr = new CopyOnWriteArrayList<>();
     final HttpClient client = HttpClient.newHttpClient();
     int port;
 
     @AfterEach
     void stop() {
         if (daemon != null) {
-            daemon.destroyForcibly();
+            daemon.close();
         }
     }
 
@@ -64,34 +59,14 @@ class DaemonProcessIT {
         Path state = Fixtures.copy("after-runs", tmp.resolve("state"));
         Fixtures.touchAll(state, Instant.now().minus(Duration.ofHours(1)));
         Path config = Files.writeString(tmp.resolve("config.json"), "{\"logIntervalMs\":" + logIntervalMs + "}");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.openclaw.sessionstatus.cli.Main", "serve",
-                "--config", config.toString(), "--state-dir", state.toString(), "--http-port", "0");
-        builder.environment().put("HOME", tmp.toString());
-        builder.environment().put("OPENCLAW_SESSION_STATUS_HTTP_SECRET", SECRET);
-        // Files, not pipes: the JDK closes a pipe under a blocked reader when the child exits, losing its last lines.
         Path out = tmp.resolve("stdout");
-        Path err = tmp.resolve("stderr");
-        daemon = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        Pattern serving = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
-        CompletableFuture<Integer> listening = new CompletableFuture<>();
+        daemon = new ServeProcess(tmp, Map.of("OPENCLAW_SESSION_STATUS_HTTP_SECRET", SECRET), out,
+                "--config", config.toString(), "--state-dir", state.toString());
+        port = daemon.port;
         follow(out, line -> {
             allStdout.add(line);
             stdout.add(line);
         });
-        follow(err, line -> {
-            stderr.add(line);
-            Matcher m = serving.matcher(line);
-            if (m.find()) {
-                listening.complete(Integer.parseInt(m.group(1)));
-            }
-        });
-        try {
-            port = listening.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            port = 0;
-        }
-        assertTrue(port > 0, "the daemon said where it listens: " + stderr);
         return state.resolve("agents/main/sessions");
     }
 
@@ -133,7 +108,7 @@ class DaemonProcessIT {
                 }
             }
         }
-        throw new AssertionError("no log line: " + what + "; stdout so far: " + allStdout + "; stderr: " + stderr);
+        throw new AssertionError("no log line: " + what + "; stdout so far: " + allStdout + "; stderr: " + daemon.stderr);
     }
 
     static Predicate<JsonNode> event(String event) {
@@ -174,9 +149,9 @@ class DaemonProcessIT {
         assertEquals(JSON.readTree(snapshot.body()).get("lease"), leaseBody.get("lease"));
         assertEquals(JSON.readTree(snapshot.body()).get("generatedAt"), leaseBody.get("generatedAt"));
 
-        daemon.destroy(); // SIGTERM
-        assertTrue(daemon.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
-        assertEquals(0, daemon.exitValue(), "an orderly exit on SIGTERM; stderr: " + stderr);
+        daemon.process.destroy(); // SIGTERM
+        assertTrue(daemon.process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, daemon.process.exitValue(), "an orderly exit on SIGTERM; stderr: " + daemon.stderr);
         nextLine(event("shutdown"), "shutdown");
         assertEquals("shutdown", JSON.readTree(allStdout.get(allStdout.size() - 1)).get("event").asText());
         assertPrivate(Stream.concat(allStdout.stream(), Stream.of(snapshot.body(), lease.body())).toList(), sessions);

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openclaw.sessionstatus.testing.Fixtures;
 import org.openclaw.sessionstatus.testing.Transcripts;
 
 /**
@@ -62,17 +63,13 @@ class HostileWorldIT {
         return Files.createDirectories(state.resolve("agents").resolve(agent).resolve("sessions"));
     }
 
-    static void mkfifo(Path path) throws Exception {
-        assertEquals(0, new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor());
-    }
-
     /** A state dir with something hostile in every place the daemon reads, and one well-behaved agent. */
     Path hostileState() throws Exception {
         Path state = tmp.resolve("state");
         Path fifos = sessions(state, "fifos");
-        mkfifo(fifos.resolve("sessions.json"));
-        mkfifo(fifos.resolve("a.jsonl.lock"));
-        mkfifo(fifos.resolve("b.jsonl"));
+        Fixtures.mkfifo(fifos.resolve("sessions.json"));
+        Fixtures.mkfifo(fifos.resolve("a.jsonl.lock"));
+        Fixtures.mkfifo(fifos.resolve("b.jsonl"));
         Path devices = sessions(state, "devices");
         Files.createSymbolicLink(devices.resolve("sessions.json"), Path.of("/dev/zero"));
         Files.createSymbolicLink(devices.resolve("c.jsonl.lock"), Path.of("/dev/urandom"));

@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code serve} as its own process, on an ephemeral port: its stderr followed, its stdout a pipe nobody reads. */
+/**
+ * {@code serve} as its own process, on an ephemeral port: its stderr followed; its stdout a pipe nobody reads, or a
+ * file (the JDK closes a pipe under a blocked reader when the child exits, losing its last lines).
+ */
 final class ServeProcess implements AutoCloseable {
     static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final Pattern SERVING = Pattern.compile("serving http://127\\.0\\.0\\.1:(\\d+)/");
@@ -25,6 +28,11 @@ final class ServeProcess implements AutoCloseable {
      * @param env added to this process's environment
      */
     ServeProcess(Path dir, Map<String, String> env, String... args) throws Exception {
+        this(dir, env, null, args);
+    }
+
+    /** @param stdout where its stdout goes, or null for a pipe nobody reads */
+    ServeProcess(Path dir, Map<String, String> env, Path stdout, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.openclaw.sessionstatus.cli.Main", "serve",
                 "--http-port", "0"));
@@ -33,7 +41,8 @@ final class ServeProcess implements AutoCloseable {
         builder.environment().put("HOME", dir.toString());
         builder.environment().putAll(env);
         Path err = dir.resolve("stderr-" + System.nanoTime());
-        process = builder.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(err.toFile()).start();
+        process = builder.redirectOutput(stdout == null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(stdout.toFile()))
+                .redirectError(err.toFile()).start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         DaemonProcessIT.follow(err, line -> {
             stderr.add(line);

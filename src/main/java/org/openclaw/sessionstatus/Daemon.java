@@ -71,7 +71,7 @@ public final class Daemon implements AutoCloseable {
                             Duration.ofMillis(config.get(Setting.HTTP_MAX_WAIT_MS)),
                             config.get(Setting.HTTP_MAX_PUSH_CLIENTS)), clock);
         } catch (IOException e) {
-            sources.close();
+            watching.close();
             throw e;
         }
         model.addListener(snapshot -> server.published());
@@ -115,11 +115,10 @@ public final class Daemon implements AutoCloseable {
 
     /** One scan, no watching, no port: for the {@code status} and {@code snapshot} commands. */
     public static Snapshot scanOnce(Config config, Map<String, String> env, Clock clock) throws InterruptedException {
-        try (ModelLoop model = new ModelLoop(modelSettings(config), clock);
-                Sources sources = Sources.open(sourceSettings(config, env), model, clock)) {
-            model.start();
-            sources.scanOnce();
-            return model.await(Snapshot::ready, Duration.ofSeconds(30));
+        try (Watching watching = Watching.wire(config, env, clock)) {
+            watching.model().start();
+            watching.sources().scanOnce();
+            return watching.model().await(Snapshot::ready, Duration.ofSeconds(30));
         }
     }
 

@@ -31,10 +31,19 @@ class PackagingIT {
     }
 
     private static void assertScript(String script, String success) throws Exception {
-        Process process = new ProcessBuilder("bash", script).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(10, TimeUnit.MINUTES), script + " did not finish");
-        assertEquals(0, process.exitValue(), output);
-        assertTrue(output.contains(success), output);
+        // Output to a file, so the time limit holds even if the script hangs with its output open.
+        Path log = Files.createTempFile("packaging-it", ".log");
+        try {
+            Process process = new ProcessBuilder("bash", script).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            boolean finished = process.waitFor(10, TimeUnit.MINUTES);
+            process.destroyForcibly();
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(finished, script + " did not finish: " + output);
+            assertEquals(0, process.exitValue(), output);
+            assertTrue(output.contains(success), output);
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 }

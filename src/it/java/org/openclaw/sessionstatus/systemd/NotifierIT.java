@@ -131,9 +131,11 @@ class NotifierIT {
             next("WATCHDOG=1"::equals, "watchdog ping");
 
             healthy.set(false);
-            // A ping already under way may still land; after that, silence for many periods.
+            // A ping already under way may still land; after that, silence for many periods. Bounded: pings that
+            // never stop (the regression under test) must fail the test, not hang it.
+            int drained = 0;
             while (messages.poll(100, TimeUnit.MILLISECONDS) != null) {
-                // drain
+                assertTrue(++drained < 10, "pings go on while the daemon is stuck");
             }
             assertNull(messages.poll(300, TimeUnit.MILLISECONDS), "no ping while stuck (period is 20 ms)");
 

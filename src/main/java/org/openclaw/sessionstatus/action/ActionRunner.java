@@ -1,5 +1,6 @@
 package org.openclaw.sessionstatus.action;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -17,12 +18,13 @@ import org.tinylog.Logger;
  * failed. The model's writer thread only hands it the newest intent; nothing here can make that thread wait.
  */
 final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
-    private static final long FIRST_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final long MAX_RETRY_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final long NEVER = Long.MAX_VALUE;
 
     private final Action action;
     private final Consumer<ActionStatus> report;
+    private final long firstRetryNanos;
     private final Thread thread;
     private final Object lock = new Object();
     /** The newest intent, from the model's writer thread. Guarded by {@link #lock}. */
@@ -40,8 +42,14 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
 
     /** @param report where its figures go after every call (the model loop, for {@code /metrics}) */
     ActionRunner(Action action, Consumer<ActionStatus> report) {
+        this(action, report, FIRST_RETRY);
+    }
+
+    /** @param firstRetry the first backoff, doubled on each failure in a row (tests shorten it) */
+    ActionRunner(Action action, Consumer<ActionStatus> report, Duration firstRetry) {
         this.action = action;
         this.report = report;
+        this.firstRetryNanos = firstRetry.toNanos();
         this.thread = DaemonThreads.create("action " + action.name(), this::run);
     }
 
@@ -88,8 +96,9 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
         try {
             Optional<Intent.State> current = action.current();
             applied = current.orElse(null);
-            // A protection an earlier daemon set has an expiry this one does not know: renew it at once if busy.
-            renewAt = System.nanoTime();
+            if (applied == Intent.State.PROTECT) {
+                renewAt = System.nanoTime(); // an earlier daemon's protection, of an expiry this one does not know
+            }
             current.ifPresent(state -> Logger.info("action {}: the orchestrator says {} at start", action.name(),
                     state == Intent.State.PROTECT ? "protected" : "not protected"));
         } catch (CallFailed e) {
@@ -134,7 +143,7 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
             case RELEASE -> applied != Intent.State.RELEASE ? 0 : NEVER;
             case LAPSE -> action.actsOnLapse() && applied != Intent.State.LAPSE ? 0 : NEVER;
         };
-        if (due != NEVER && failing == intent.state() && failuresInARow > 0) {
+        if (due != NEVER && failing == intent.state()) {
             due = Math.max(due, retryAt - now);
         }
         return due;
@@ -169,7 +178,7 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
         }
         failing = intent.state();
         failuresInARow++;
-        long backoff = Math.min(MAX_RETRY_NANOS, FIRST_RETRY_NANOS << Math.min(failuresInARow - 1, 20));
+        long backoff = Math.min(MAX_RETRY_NANOS, firstRetryNanos << Math.min(failuresInARow - 1, 20));
         retryAt = System.nanoTime() + backoff;
         Logger.warn("action {}: {} ({}) failed ({} in a row), trying again in {} s: {}", action.name(),
                 verb(intent.state()), intent.recommendedAction(), failuresInARow,

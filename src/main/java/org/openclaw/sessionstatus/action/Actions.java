@@ -83,11 +83,6 @@ public final class Actions implements AutoCloseable {
         }
     }
 
-    /** Whether any action is configured. */
-    public boolean any() {
-        return !runners.isEmpty();
-    }
-
     /** Each runner, to be handed every revision (on the model's writer thread: they only take the newest intent). */
     public List<Consumer<Snapshot>> listeners() {
         return List.copyOf(runners);
@@ -115,7 +110,7 @@ public final class Actions implements AutoCloseable {
 
     private static Optional<String> read(Path file) {
         try {
-            return Optional.of(new String(RegularFiles.read(file, 4096), StandardCharsets.UTF_8).strip())
+            return Optional.of(new String(RegularFiles.readConfigured(file, 4096), StandardCharsets.UTF_8).strip())
                     .filter(s -> !s.isEmpty());
         } catch (IOException e) {
             return Optional.empty();

@@ -60,7 +60,6 @@ final class ExecHook implements Action {
                     .redirectInput(stdin.toFile()).redirectOutput(output.toFile());
             Map<String, String> env = builder.environment();
             WITHHELD.forEach(env::remove);
-            env.keySet().removeIf(name -> name.startsWith("OPENCLAW_SESSION_STATUS_HTTP_SECRET"));
             env.put("OPENCLAW_SESSION_STATUS_LEASE_ACTION", intent.recommendedAction());
             env.put("OPENCLAW_SESSION_STATUS_BUSY", Boolean.toString(intent.state() == Intent.State.PROTECT));
             run(builder);

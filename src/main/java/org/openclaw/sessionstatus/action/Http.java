@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
  * {@link CallFailed}. HTTP/1.1: the ECS agent and the API server speak it, and no h2c upgrade is offered.
  */
 final class Http {
-    static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** An answer longer than this is not an orchestrator's: read no further. */
     private static final int MAX_ANSWER_BYTES = 256 * 1024;
 

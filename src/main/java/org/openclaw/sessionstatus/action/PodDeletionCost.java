@@ -34,6 +34,7 @@ final class PodDeletionCost implements Action {
     private final Http http;
 
     /**
+     * @param apiServer an https URL: the token is a credential
      * @param serviceAccount the dir with {@code token} (read on each call: projected tokens rotate) and {@code ca.crt}
      * @throws IOException when the CA cannot be read: the action cannot start
      */
@@ -44,11 +45,7 @@ final class PodDeletionCost implements Action {
         this.tokenFile = serviceAccount.resolve("token");
         this.busyCost = busyCost;
         this.idleCost = idleCost;
-        HttpClient.Builder client = HttpClient.newBuilder();
-        if (apiServer.getScheme().equals("https")) {
-            client.sslContext(trusting(serviceAccount.resolve("ca.crt")));
-        }
-        this.http = new Http(client, timeout);
+        this.http = new Http(HttpClient.newBuilder().sslContext(trusting(serviceAccount.resolve("ca.crt"))), timeout);
     }
 
     @Override
@@ -61,7 +58,7 @@ final class PodDeletionCost implements Action {
         String cost = Integer.toString(intent.state() == Intent.State.PROTECT ? busyCost : idleCost);
         String token;
         try {
-            token = new String(RegularFiles.read(tokenFile, MAX_TOKEN_BYTES), StandardCharsets.UTF_8).strip();
+            token = new String(RegularFiles.readConfigured(tokenFile, MAX_TOKEN_BYTES), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             throw new CallFailed("cannot read the service account token " + tokenFile + ": " + e, false);
         }
@@ -90,7 +87,7 @@ final class PodDeletionCost implements Action {
 
     /** TLS that trusts the cluster's CA (the service account's {@code ca.crt}) and nothing else. */
     private static SSLContext trusting(Path caFile) throws IOException {
-        try (InputStream pem = RegularFiles.stream(caFile)) {
+        try (InputStream pem = RegularFiles.streamConfigured(caFile)) {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);
             int i = 0;

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Map;
+import org.openclaw.sessionstatus.Daemon;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.Secrets;
 import org.openclaw.sessionstatus.config.Setting;
-import org.openclaw.sessionstatus.config.StateDirs;
 import picocli.CommandLine.Command;
 
 /** {@code check}: every setting as resolved, by walking the key table; the secret masked, with where it comes from. */
@@ -35,7 +35,7 @@ final class CheckCommand extends ConfiguredCommand {
             parent.set(path[path.length - 1], json.valueToTree(value));
         });
         // What the daemon will read, not only what was configured.
-        out.put(Setting.STATE_DIR.key(), StateDirs.resolve(config.find(Setting.STATE_DIR), env).toString());
+        out.put(Setting.STATE_DIR.key(), Daemon.stateDir(config, env).toString());
         ObjectNode http = (ObjectNode) out.get("http");
         http.put("secret", secret.secret().map(Object::toString).orElse(null));
         http.put("secretSource", secret.source());

@@ -3,6 +3,7 @@ package org.openclaw.sessionstatus.cli;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.openclaw.sessionstatus.Build;
 import org.openclaw.sessionstatus.config.ConfigException;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "openclaw-session-status", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Tells other programs whether an OpenClaw gateway is busy, from the session files it writes.",
         subcommands = CommandLine.HelpCommand.class)
-public final class Cli implements Runnable {
+public final class Cli implements Callable<Integer> {
     static final int CONFIG_ERROR = 2;
     private static final Map<String, String> DESCRIPTIONS = Map.of(
             "status", "Scan once, print the session status JSON (the status route's body), exit.",
@@ -28,9 +29,13 @@ public final class Cli implements Runnable {
     @Spec
     private CommandSpec spec;
 
+    /** No command: a usage error, said here (an exception would reach the handler that never repeats arguments). */
     @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, status, snapshot, check or wait");
+    public Integer call() {
+        spec.commandLine().getErr().println("openclaw-session-status: name a command: serve, status, snapshot, check or wait");
+        spec.commandLine().getErr().println("Try 'openclaw-session-status --help'.");
+        spec.commandLine().getErr().flush();
+        return CONFIG_ERROR;
     }
 
     /** @param env the process environment (injected so tests need not touch the real one) */

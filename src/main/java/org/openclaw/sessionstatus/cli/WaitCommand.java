@@ -3,7 +3,7 @@ package org.openclaw.sessionstatus.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +22,6 @@ import org.openclaw.sessionstatus.Daemon;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.Secret;
 import org.openclaw.sessionstatus.config.Secrets;
-import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,21 +64,35 @@ final class WaitCommand extends ConfiguredCommand {
         this.clock = clock;
     }
 
-    /** What is waited for, in both forms the daemon publishes. */
-    private record Condition(String route, Predicate<Snapshot> bySnapshot, Predicate<JsonNode> byDocument) {
+    /**
+     * What is waited for: one document, tested the same way whether a daemon served it or this process made it.
+     *
+     * @param document that document of a snapshot, when no daemon is asked
+     */
+    private record Condition(String route, Function<Snapshot, byte[]> document, Predicate<JsonNode> met) {
+        boolean metBy(Snapshot snapshot) {
+            try {
+                return met.test(JSON.readTree(document.apply(snapshot)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
         Condition condition = condition();
         long timeoutMs = timeoutMs();
         URI base = url == null ? null : base(url);
-        if (condition == null || timeoutMs < 0 || url != null && base == null) {
-            err.println("openclaw-session-status: usage: wait idle | wait slots N (N a whole number), "
-                    + "--timeout 90|90s|5m|1h, --url http://host:port");
-            err.flush();
-            return Cli.CONFIG_ERROR;
+        // Each usage error names what is wrong, never the value (it may be a secret typed in the wrong place).
+        if (condition == null) {
+            return usage("name what to wait for: idle, or slots N (N a whole number)");
+        }
+        if (timeoutMs < 0) {
+            return usage("--timeout must be a duration: 90, 90s, 5m, 1h");
+        }
+        if (url != null && base == null) {
+            return usage("--url must be an http:// URL of a running daemon, e.g. http://127.0.0.1:18780");
         }
         Deadline deadline = new Deadline(System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(timeoutMs));
         Config config = config();
@@ -96,17 +110,22 @@ final class WaitCommand extends ConfiguredCommand {
         }
     }
 
+    private int usage(String problem) {
+        spec.commandLine().getErr().println("openclaw-session-status: wait: " + problem);
+        spec.commandLine().getErr().println("Try 'openclaw-session-status wait --help'.");
+        spec.commandLine().getErr().flush();
+        return Cli.CONFIG_ERROR;
+    }
+
     private Condition condition() {
         if (what.equals("idle") && count == null) {
-            return new Condition("/plugins/busy-state/lease",
-                    s -> s.ready() && s.busy().action() == BusyView.Action.RELEASE_AFTER_GRACE,
+            return new Condition("/plugins/busy-state/lease", Snapshot::leaseJson,
                     lease -> lease.path("lease").path("recommendedAction").asText().equals("release_after_grace"));
         }
         if (what.equals("slots") && count != null && count.matches("[0-9]{1,7}")) {
             int slots = Integer.parseInt(count);
-            // Only a readable status counts: never free slots the daemon cannot see.
-            return new Condition("/plugins/session-status/status",
-                    s -> s.ready() && s.statusCode() == 200 && s.status().available() >= slots,
+            // Only a readable status counts (an error document is not ok): never free slots the daemon cannot see.
+            return new Condition("/plugins/session-status/status", Snapshot::statusJson,
                     status -> status.path("ok").asBoolean() && status.path("sessions").path("available").asInt() >= slots);
         }
         return null;
@@ -147,10 +166,10 @@ final class WaitCommand extends ConfiguredCommand {
             Snapshot last;
             do {
                 long left = Math.min(deadline.leftNanos(), TimeUnit.HOURS.toNanos(1));
-                last = watching.model().await(condition.bySnapshot(), Duration.ofNanos(Math.max(0, left)));
-            } while (!condition.bySnapshot().test(last) && !deadline.passed());
-            if (condition.bySnapshot().test(last)) {
-                print(condition.route().endsWith("lease") ? last.leaseJson() : last.statusJson());
+                last = watching.model().await(condition::metBy, Duration.ofNanos(Math.max(0, left)));
+            } while (!condition.metBy(last) && !deadline.passed());
+            if (condition.metBy(last)) {
+                print(condition.document().apply(last));
                 return 0;
             }
             return timedOut("the lease says " + last.busy().action().wireName() + ", "
@@ -200,7 +219,7 @@ final class WaitCommand extends ConfiguredCommand {
                 } catch (IOException e) {
                     return refused(base, "answered with something that is not JSON: is it openclaw-session-status?");
                 }
-                if (condition.byDocument().test(document)) {
+                if (condition.met().test(document)) {
                     print(response.body());
                     return 0;
                 }

@@ -77,7 +77,7 @@ public final class ConfigLoader {
     private static void readFile(Path file, Map<Setting<?>, Object> values) throws ConfigException {
         JsonNode root;
         try {
-            root = JSON.readTree(RegularFiles.read(file, MAX_CONFIG_BYTES));
+            root = JSON.readTree(RegularFiles.readConfigured(file, MAX_CONFIG_BYTES));
         } catch (NoSuchFileException e) {
             throw new ConfigException("config file " + file + ": not found");
         } catch (RegularFiles.NotRegular e) {

@@ -73,7 +73,7 @@ public final class Secrets {
     private static Secret read(Path file, String key) throws ConfigException {
         String value;
         try {
-            value = new String(RegularFiles.read(file, MAX_SECRET_BYTES), StandardCharsets.UTF_8).strip();
+            value = new String(RegularFiles.readConfigured(file, MAX_SECRET_BYTES), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             throw ConfigException.forKey(key, "cannot read secret file " + file + ": " + e);
         }

@@ -2,6 +2,8 @@ package org.openclaw.sessionstatus.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -10,9 +12,11 @@ import org.openclaw.sessionstatus.model.RunningEvidence;
 /**
  * The table of configuration keys (SPEC §6): each with its type and default. Its JSON path, environment variable and
  * command-line flag all derive from its name, so the three can never disagree, and {@code check} prints by walking
- * {@link #ALL}. A new key is one line here, plus the code that uses it.
+ * {@link #ALL}, to which each key adds itself. A new key is one line here, plus the code that uses it.
  */
 public final class Setting<T> {
+    /** Every key, in the order they are declared below, which is the order {@code check} prints them. */
+    private static final List<Setting<?>> DECLARED = new ArrayList<>();
     public static final Setting<Path> STATE_DIR = new Setting<>("stateDir", ValueType.PATH, null);
     public static final Setting<List<Path>> SESSION_DIRS = new Setting<>("sessionDirs", ValueType.PATH_LIST, List.of());
     public static final Setting<MaxConcurrent> MAX_CONCURRENT =
@@ -75,13 +79,8 @@ public final class Setting<T> {
     public static final Setting<Long> ACTION_TIMEOUT_MS = new Setting<>("actions.timeoutMs", ValueType.POSITIVE_MS,
             10_000L);
 
-    /** Every key, in the order {@code check} prints them. */
-    static final List<Setting<?>> ALL = List.of(STATE_DIR, SESSION_DIRS, MAX_CONCURRENT, RUNNING_WINDOW_MS,
-            DETAILS_WINDOW_MS, RUNNING_EVIDENCE, LOCK_PID_CHECK, REDACT_KEYS, HTTP_ALLOW_NO_AUTH, HTTP_HOST, HTTP_PORT,
-            HTTP_SECRET, HTTP_SECRET_FILE, HTTP_MAX_WAIT_MS, HTTP_MAX_PUSH_CLIENTS, ACTIVE_LEASE_MS, CAUTIOUS_LEASE_MS, IDLE_GRACE_MS, LOG_INTERVAL_MS,
-            ACTIVITY_TTL_MS, ACTION_ECS, ACTION_ECS_AGENT_URI, ACTION_POD_COST, ACTION_POD_COST_BUSY, ACTION_POD_COST_IDLE,
-            ACTION_POD_COST_API, ACTION_POD_COST_POD, ACTION_POD_COST_NAMESPACE, ACTION_POD_COST_ACCOUNT, ACTION_EXEC,
-            ACTION_TIMEOUT_MS);
+    /** Every key: each one declared above registers itself, so none can be left out. */
+    static final List<Setting<?>> ALL = Collections.unmodifiableList(DECLARED);
 
     static final String ENV_PREFIX = "OPENCLAW_SESSION_STATUS_";
 
@@ -100,6 +99,7 @@ public final class Setting<T> {
         this.type = type;
         this.defaultValue = defaultValue;
         this.alias = alias;
+        DECLARED.add(this);
     }
 
     /** The key as written in the config file: {@code http.port}. */

@@ -28,12 +28,12 @@ abstract class ValueType<T> {
             new Whole<>(0, MAX_MS, "a number of milliseconds, not negative, at most 7 days (" + MAX_MS + ")",
                     Function.identity());
     static final ValueType<Boolean> BOOLEAN = new Bool();
-    static final ValueType<String> HOST = new Text<>(value -> value, "must not be empty", false);
     static final ValueType<Integer> PORT = new Whole<>(0, 65_535, "a port from 0 to 65535", Long::intValue);
     /** Below the server's 1024 connections, so plain requests always have room. */
     static final ValueType<Integer> PUSH_CLIENTS = new Whole<>(1, 1_000, "a whole number from 1 to 1000", Long::intValue);
     static final ValueType<Path> PATH = new Text<>(ValueType::path, "must not be an empty path", false);
     static final ValueType<String> TEXT = new Text<>(value -> value, "must not be empty", false);
+    static final ValueType<String> HOST = TEXT;
     /** A command and its arguments, run without a shell. */
     static final ValueType<List<String>> ARGV = new ListOf<>(TEXT, null);
     static final ValueType<java.net.URI> HTTP_URL = new Text<>(ValueType::httpUrl, "must not be empty", false);

@@ -31,7 +31,6 @@ final class Connection {
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int LINGER_BYTES = 64 * 1024;
     private static final int EVENT_SEND_BUFFER = 32 * 1024;
-    private static final byte[] PUSH_FULL = Responses.error("too many event streams and held requests open; retry shortly");
 
     /** Which deadline passed. The first four close the connection; the others are its own timers. */
     enum Expiry {
@@ -138,25 +137,24 @@ final class Connection {
         return true;
     }
 
-    /** When the deadline is due. */
-    boolean due(long nowNanos) {
-        return nowNanos - deadlineNanos >= 0;
+    /** @return which deadline passed, or null while none has */
+    Expiry due(long nowNanos) {
+        return nowNanos - deadlineNanos >= 0 ? expiry : null;
     }
 
     /**
-     * Acts on a deadline that passed: a held request is answered with what is current, a quiet stream gets a
-     * heartbeat; anything else is over. @return the reason to close it, or null if it stays open
+     * Acts on the deadline that passed: a held request is answered with what is current, a quiet stream gets a
+     * heartbeat; anything else is over. @return false when the connection is done
      */
-    Expiry deadlinePassed(long nowNanos, String date) throws IOException {
-        Expiry passed = expiry;
-        if (passed == Expiry.HOLD) {
+    boolean deadlinePassed(long nowNanos, String date) throws IOException {
+        if (expiry == Expiry.HOLD) {
             answerHeld((Response) host.handle(held.request(), false), nowNanos, date);
-        } else if (passed == Expiry.HEARTBEAT) {
+        } else if (expiry == Expiry.HEARTBEAT) {
             send(EventFrames.HEARTBEAT, nowNanos);
         } else {
-            return passed;
+            return false;
         }
-        return pump(nowNanos, date) ? null : passed;
+        return pump(nowNanos, date);
     }
 
     /** Whether an answer is being written: such a connection is busy, not quiet. */
@@ -263,8 +261,8 @@ final class Connection {
         if (answer instanceof Response response) {
             queue(response, request.keepAlive(), request.http10(), nowNanos, date);
         } else if (!host.admitPush(this)) {
-            queue(new Response(503, Responses.JSON, List.of(Map.entry("Retry-After", "1")), PUSH_FULL,
-                    !request.method().equals("HEAD")), request.keepAlive(), request.http10(), nowNanos, date);
+            queue(new Response(503, Responses.JSON, List.of(Map.entry("Retry-After", "1")), Responses.PUSH_FULL,
+                    !request.head()), request.keepAlive(), request.http10(), nowNanos, date);
         } else if (answer instanceof Answer.Hold hold) {
             mode = Mode.HELD;
             held = hold;
@@ -288,7 +286,7 @@ final class Connection {
         lastSent = current.busy();
         written = lastSent;
         byte[] head = Response.eventStreamHead(date);
-        if (events.request().method().equals("HEAD")) {
+        if (events.request().head()) {
             out = new ByteBuffer[] {ByteBuffer.wrap(head)};
             closeAfterWrite = true;
         } else {
@@ -328,6 +326,7 @@ final class Connection {
         expiry = why;
     }
 
+    /** An answer to a head that could not be read as a request: never HEAD's, so always with its body. */
     private static Response error(int status, String message) {
         return new Response(status, Responses.JSON, List.of(), Responses.error(message), true);
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.openclaw.sessionstatus.config.Secret;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
@@ -29,6 +30,7 @@ final class Handler {
     private static final byte[] STARTING = Responses.error("starting: the first scan is not done yet");
     private static final byte[] UNHEALTHY = Responses.error("unhealthy: the model or watcher thread is stuck");
     private static final byte[] BAD_WAIT = Responses.error("wait must be a whole number of seconds");
+    private static final Pattern SECONDS = Pattern.compile("[0-9]{1,9}");
 
     private final Map<String, Route> routes;
     private final Optional<Secret> secret;
@@ -52,9 +54,9 @@ final class Handler {
         Route route = routes.get(path);
         boolean probe = path.equals("/healthz") || path.equals("/readyz");
         boolean events = path.equals(EVENTS);
-        boolean head = request.method().equals("HEAD");
+        boolean head = request.head();
         if (route == null && !probe && !events) {
-            return json(404, NOT_FOUND, head);
+            return Response.json(404, NOT_FOUND, request);
         }
         if (!head && !request.method().equals("GET")) {
             return new Response(405, Responses.JSON, List.of(Map.entry("Allow", "GET, HEAD")), NOT_ALLOWED, true);
@@ -62,7 +64,7 @@ final class Handler {
         Snapshot snapshot = snapshots.get();
         if (probe) {
             boolean up = path.equals("/healthz") ? healthy.getAsBoolean() : snapshot.ready();
-            return json(up ? 200 : 503, up ? Responses.OK : path.equals("/healthz") ? UNHEALTHY : STARTING, head);
+            return Response.json(up ? 200 : 503, up ? Responses.OK : path.equals("/healthz") ? UNHEALTHY : STARTING, request);
         }
         if (!authorized(request.first("authorization"))) {
             return new Response(401, Responses.JSON, List.of(Map.entry("WWW-Authenticate", CHALLENGE)), UNAUTHORIZED,
@@ -75,14 +77,14 @@ final class Handler {
         try {
             waitNanos = Math.min(maxWaitNanos, waitNanos(request.param("wait")));
         } catch (NumberFormatException e) {
-            return json(400, BAD_WAIT, head);
+            return Response.json(400, BAD_WAIT, request);
         }
         if (route.needsReady() && !snapshot.ready()) {
-            return json(503, STARTING, head);
+            return Response.json(503, STARTING, request);
         }
         int status = route.status().applyAsInt(snapshot);
         if (status != 200) {
-            return json(status, route.body().apply(snapshot), head);
+            return Response.json(status, route.body().apply(snapshot), request);
         }
         List<Map.Entry<String, String>> etag = List.of(Map.entry("ETag", snapshot.etag()));
         if (matches(request.all("if-none-match"), snapshot.etag())) {
@@ -96,14 +98,10 @@ final class Handler {
         if (wait == null) {
             return 0;
         }
-        if (!wait.matches("[0-9]{1,9}")) {
+        if (!SECONDS.matcher(wait).matches()) {
             throw new NumberFormatException(wait);
         }
         return TimeUnit.SECONDS.toNanos(Long.parseLong(wait));
-    }
-
-    private static Response json(int status, byte[] body, boolean head) {
-        return new Response(status, Responses.JSON, List.of(), body, !head);
     }
 
     private boolean authorized(String header) {

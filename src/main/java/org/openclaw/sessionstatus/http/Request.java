@@ -27,6 +27,11 @@ record Request(String method, String path, String query, Map<String, List<String
         return null;
     }
 
+    /** A HEAD request: every answer is the GET's head, without its body. */
+    boolean head() {
+        return method.equals("HEAD");
+    }
+
     String first(String name) {
         List<String> values = headers.get(name);
         return values == null ? null : values.get(0);

@@ -17,6 +17,8 @@ final class RequestHead {
     /** Request line and fields together; a longer head is answered 431. */
     static final int MAX_BYTES = 8 * 1024;
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern LINE_END = Pattern.compile("\r?\n");
+    private static final Pattern LENGTH = Pattern.compile("[0-9]{1,18}");
 
     private RequestHead() {
     }
@@ -43,7 +45,7 @@ final class RequestHead {
     /** @param head the bytes up to and including the blank line that ends the head */
     static Request parse(byte[] head, int length) throws BadRequest {
         String text = new String(head, 0, length, StandardCharsets.ISO_8859_1);
-        List<String> lines = new ArrayList<>(List.of(text.split("\r?\n", -1)));
+        List<String> lines = new ArrayList<>(List.of(LINE_END.split(text, -1)));
         // A bare CR, or any control but tab, is where parsers disagree (a proxy may end a line there): refuse it.
         for (String line : lines) {
             if (line.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
@@ -97,7 +99,7 @@ final class RequestHead {
         }
         String first = contentLength.get(0);
         for (String value : contentLength) {
-            if (!value.equals(first) || !value.matches("[0-9]{1,18}")) {
+            if (!value.equals(first) || !LENGTH.matcher(value).matches()) {
                 throw new BadRequest(400, "invalid Content-Length");
             }
         }

@@ -16,7 +16,7 @@ record Response(int status, String contentType, List<Map.Entry<String, String>> 
     private static final Map<Integer, String> REASONS = Map.ofEntries(
             Map.entry(200, "OK"), Map.entry(304, "Not Modified"), Map.entry(400, "Bad Request"),
             Map.entry(401, "Unauthorized"), Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"),
-            Map.entry(408, "Request Timeout"), Map.entry(431, "Request Header Fields Too Large"),
+Map.entry(431, "Request Header Fields Too Large"),
             Map.entry(503, "Service Unavailable"), Map.entry(505, "HTTP Version Not Supported"));
 
     /**
@@ -26,6 +26,11 @@ record Response(int status, String contentType, List<Map.Entry<String, String>> 
     static byte[] eventStreamHead(String date) {
         return ("HTTP/1.1 200 OK\r\nDate: " + date + "\r\nContent-Type: text/event-stream\r\nCache-Control: no-store"
                 + "\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A JSON answer with no extra field; the body is left out for HEAD. */
+    static Response json(int status, byte[] body, Request request) {
+        return new Response(status, Responses.JSON, List.of(), body, !request.head());
     }
 
     static Response notModified(List<Map.Entry<String, String>> fields) {

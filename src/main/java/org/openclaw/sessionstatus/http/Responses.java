@@ -8,6 +8,7 @@ final class Responses {
     static final String JSON = "application/json";
     static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     static final byte[] OK = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+    static final byte[] PUSH_FULL = error("too many event streams and held requests open; retry shortly");
 
     private Responses() {
     }

@@ -14,13 +14,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +72,9 @@ public final class StatusServer implements AutoCloseable {
     /** The held long-polls and event streams. */
     private final Set<Connection> pushing = new HashSet<>();
     private long dispatched;
-    private final Map<Connection.Expiry, Long> expired = new EnumMap<>(Connection.Expiry.class);
+    // Closed since the last summary: for sending no head in time, for not reading an answer, to make room.
+    private long slowHeads;
+    private long slowReaders;
     private long evicted;
     private final SelectionKey accepting;
     private long acceptPausedUntil;
@@ -121,8 +121,8 @@ public final class StatusServer implements AutoCloseable {
 
     static List<Route> routes(String version) {
         return List.of(
-                // 503 while no session source can be seen: never a free slot the daemon cannot see.
-                new Route("/plugins/session-status/status", Responses.JSON, true, Snapshot::statusCode,
+                // 503 before the first scan and while no session source can be seen: never a free slot it cannot see.
+                new Route("/plugins/session-status/status", Responses.JSON, false, Snapshot::statusCode,
                         Snapshot::statusJson),
                 // Before the first scan these say "unknown, starting": that is their answer, not an error.
                 Route.of("/plugins/busy-state/snapshot", Responses.JSON, false, Snapshot::busyJson),
@@ -308,12 +308,10 @@ public final class StatusServer implements AutoCloseable {
      */
     private void sweep(long now) {
         for (Connection connection : List.copyOf(connections)) {
-            if (connection.due(now)) {
-                Connection.Expiry[] closedFor = new Connection.Expiry[1];
-                boolean open = act(connection, c -> (closedFor[0] = c.deadlinePassed(now, date())) == null);
-                if (!open && (closedFor[0] == Connection.Expiry.HEAD || closedFor[0] == Connection.Expiry.WRITE)) {
-                    expired.merge(closedFor[0], 1L, Long::sum);
-                }
+            Connection.Expiry due = connection.due(now);
+            if (due != null && !act(connection, c -> c.deadlinePassed(now, date()))) {
+                slowHeads += due == Connection.Expiry.HEAD ? 1 : 0;
+                slowReaders += due == Connection.Expiry.WRITE ? 1 : 0;
             }
         }
         if (accepting.interestOps() == 0 && now - acceptPausedUntil >= 0) {
@@ -328,16 +326,20 @@ public final class StatusServer implements AutoCloseable {
     /** Idle connections closing is routine; the others mean a client misbehaves, or too many connect. */
     private void summarize() {
         List<String> closedFor = new ArrayList<>();
-        expired.forEach((expiry, count) -> closedFor.add(count + (expiry == Connection.Expiry.HEAD
-                ? " for sending no complete request head within " + limits.head().toSeconds() + " s"
-                : " for not reading an answer within " + limits.write().toSeconds() + " s")));
+        if (slowHeads > 0) {
+            closedFor.add(slowHeads + " for sending no complete request head within " + limits.head().toSeconds() + " s");
+        }
+        if (slowReaders > 0) {
+            closedFor.add(slowReaders + " for not reading an answer within " + limits.write().toSeconds() + " s");
+        }
         if (evicted > 0) {
             closedFor.add(evicted + " to admit new ones past " + limits.connections() + " open");
         }
         if (!closedFor.isEmpty()) {
             Logger.info("http: in the last minute, closed connections: {}", String.join(", ", closedFor));
         }
-        expired.clear();
+        slowHeads = 0;
+        slowReaders = 0;
         evicted = 0;
     }
 

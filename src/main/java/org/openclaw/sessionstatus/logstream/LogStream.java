@@ -63,17 +63,21 @@ public final class LogStream implements Consumer<Snapshot>, AutoCloseable {
         } else if (snapshot.periodic() || lost) {
             event = "snapshot";
         }
-        if (event != null && emit(snapshot.busyJson(event, snapshot.generatedAt()))) {
+        if (event == null) {
+            return;
+        }
+        // A "snapshot" line is the revision's own prepared document; the others differ only by their event.
+        if (emit(event.equals("snapshot") ? snapshot.busyJson() : snapshot.busyJson(event, snapshot.generatedAt()))) {
             last = busy;
             lost = false;
-        } else if (event != null) {
+        } else {
             lost = true;
         }
     }
 
     /** On the line writer's thread: the reader read everything queued after losing lines; tell it the present. */
     private synchronized void caughtUp() {
-        if (lost && latest != null && emit(latest.busyJson("snapshot", latest.generatedAt()))) {
+        if (lost && latest != null && emit(latest.busyJson())) {
             last = latest.busy();
             lost = false;
         }

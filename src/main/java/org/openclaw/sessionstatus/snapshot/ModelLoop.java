@@ -244,10 +244,10 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         if (periodic) {
             nextHeartbeatAt = Math.max(nextHeartbeatAt + settings.logIntervalMs(), now + 1);
         }
-        // The source's counters count as a change too, so /metrics never lags behind them.
+        // Every figure /metrics shows counts as a change too (each source's, the actions'), so it never lags.
         boolean changed = previous.ready() != evaluation.ready() || !previous.status().equals(evaluation.status())
                 || !previous.busy().equals(evaluation.busy()) || !previous.health().equals(evaluation.health())
-                || !previous.actions().equals(actions);
+                || !previous.sources().equals(evaluation.sources()) || !previous.actions().equals(actions);
         if (!periodic && !changed) {
             return;
         }

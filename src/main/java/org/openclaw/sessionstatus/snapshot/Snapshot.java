@@ -15,13 +15,14 @@ import org.openclaw.sessionstatus.model.StatusView;
  * @param ready the first scan is done; before that the status is not yet known
  * @param periodic made because {@code logIntervalMs} passed, not because anything changed
  * @param health what the sources could see, as one, with their counters
+ * @param sources each source's health, by its units (the {@code source_<units>} families of {@code /metrics})
  * @param statusCode 200, or 503 while no session source can be seen (then {@code statusJson} says why)
  * @param metricsText this revision in the Prometheus text format
  * @param actions what each configured lease action has done, by name
  */
 public record Snapshot(long revision, String etag, Instant generatedAt, boolean ready, boolean periodic,
-        StatusView status, BusyView busy, SourceHealth health, int statusCode, byte[] statusJson, byte[] busyJson,
-        byte[] leaseJson, byte[] metricsText, Map<String, ActionStatus> actions) {
+        StatusView status, BusyView busy, SourceHealth health, Map<String, SourceHealth> sources, int statusCode,
+        byte[] statusJson, byte[] busyJson, byte[] leaseJson, byte[] metricsText, Map<String, ActionStatus> actions) {
 
     static Snapshot of(long revision, String etag, long now, boolean periodic, SessionModel.Evaluation evaluation,
             Map<String, ActionStatus> actions) {
@@ -29,7 +30,7 @@ public record Snapshot(long revision, String etag, Instant generatedAt, boolean 
         String unavailable = Documents.statusUnavailable(evaluation.ready(), evaluation.health());
         Map<String, SourceHealth> sources = evaluation.sources();
         return new Snapshot(revision, etag, at, evaluation.ready(), periodic, evaluation.status(), evaluation.busy(),
-                evaluation.health(), unavailable == null ? 200 : 503,
+                evaluation.health(), Map.copyOf(sources), unavailable == null ? 200 : 503,
                 unavailable == null ? Documents.status(at, evaluation.status()) : Documents.error(unavailable),
                 Documents.busy("snapshot", at, evaluation.busy()), Documents.lease(at, evaluation.busy()),
                 PrometheusText.render(revision, evaluation.status(), evaluation.busy(), evaluation.health(), sources,

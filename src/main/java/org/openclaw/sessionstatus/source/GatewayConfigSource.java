@@ -44,8 +44,7 @@ public final class GatewayConfigSource extends WatchedSource {
         this.sink = sink;
     }
 
-    /** Not a session source: it reports no health of its own. */
-    /** None: it only ticks. */
+    /** None: it only ticks (re-reading the file when its modification time changes). */
     @Override
     protected List<Path> roots() {
         return List.of();
@@ -79,7 +78,7 @@ public final class GatewayConfigSource extends WatchedSource {
     /** Empty when the file is missing, unreadable, not a regular file, or sets no positive whole number there. */
     static OptionalInt maxConcurrent(Path file) {
         try {
-            JsonNode value = JSON5.readTree(RegularFiles.read(file, MAX_BYTES)).path("agents").path("defaults")
+            JsonNode value = JSON5.readTree(RegularFiles.readConfigured(file, MAX_BYTES)).path("agents").path("defaults")
                     .path("maxConcurrent");
             return value.canConvertToInt() && value.isIntegralNumber() && value.intValue() > 0
                     ? OptionalInt.of(value.intValue()) : OptionalInt.empty();

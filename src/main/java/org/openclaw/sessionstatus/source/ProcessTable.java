@@ -22,11 +22,6 @@ public final class ProcessTable {
         this.enabled = enabled && Files.isDirectory(proc.resolve("self"));
     }
 
-    /** Whether pids are checked at all. */
-    public boolean checks() {
-        return enabled;
-    }
-
     public Liveness liveness(OptionalLong pid, OptionalLong starttime) {
         if (!enabled || pid.isEmpty()) {
             return Liveness.UNCHECKED;

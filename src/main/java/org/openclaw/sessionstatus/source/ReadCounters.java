@@ -27,6 +27,10 @@ public final class ReadCounters {
         skipped.increment();
     }
 
+    public void skipped(int count) {
+        skipped.add(count);
+    }
+
     public long skippedCount() {
         return skipped.sum();
     }

@@ -1,6 +1,7 @@
 package org.openclaw.sessionstatus.source;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -29,9 +30,17 @@ public final class StateLayout {
         return agentDir.resolve("agent").resolve(AGENT_DATABASE);
     }
 
-    /** An agent whose sessions live in its database (2026.7.2 and later). */
+    /**
+     * An agent whose sessions live in its database (2026.7.2 and later): both sources ask this, so an agent is
+     * always one era's. A database that is a link or a FIFO counts (it is then unreadable, never silently absent).
+     */
     public static boolean hasDatabase(Path agentDir) {
-        return Files.exists(agentDatabase(agentDir));
+        return exists(agentDatabase(agentDir));
+    }
+
+    /** Whether there is an entry by this name, whatever its type (a link not followed). */
+    public static boolean exists(Path path) {
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** {@code <stateDir>/state}: the state database's dir. */

@@ -39,7 +39,7 @@ public final class Notifier implements Consumer<Snapshot>, AutoCloseable {
 
     /**
      * @param env the process environment: {@code NOTIFY_SOCKET}, {@code WATCHDOG_USEC}, {@code WATCHDOG_PID}
-     * @param healthy whether the model and source threads are making progress
+     * @param healthy whether the model, source and HTTP threads are making progress
      * @return empty when not started by systemd with {@code Type=notify}, or when the socket cannot be used
      */
     public static Optional<Notifier> fromEnvironment(Map<String, String> env, BooleanSupplier healthy) {
@@ -103,7 +103,7 @@ public final class Notifier implements Consumer<Snapshot>, AutoCloseable {
             send("WATCHDOG=1");
         } else if (!warnedUnhealthy) {
             warnedUnhealthy = true;
-            Logger.error("systemd: the model or a source thread is stuck; no watchdog ping until it recovers");
+            Logger.error("systemd: the model, a source or the HTTP thread is stuck; no watchdog ping until it recovers");
         }
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openclaw.sessionstatus.testing.Await;
 
 /** A real command: what it is given, and what happens when it fails or runs too long (its secret-free environment: LeaseActionsIT). */
 class ExecHookTest {
@@ -46,10 +47,6 @@ class ExecHookTest {
         assertTrue(hung.timedOut());
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(30).toNanos(), "bounded by its time limit");
         long hungPid = Long.parseLong(Files.readString(pid).strip());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (ProcessHandle.of(hungPid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(ProcessHandle.of(hungPid).map(p -> !p.isAlive()).orElse(true), "the command was killed");
+        Await.until("the command was killed", () -> ProcessHandle.of(hungPid).map(p -> !p.isAlive()).orElse(true));
     }
 }

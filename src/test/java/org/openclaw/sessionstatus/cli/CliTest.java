@@ -140,7 +140,6 @@ class CliTest {
         assertEquals(2, run(env(), "check", "--actions-ecs-task-protection-agent-uri", "ftp://agent"));
         assertTrue(err.toString().contains("config actions.ecsTaskProtection.agentUri: must be an http:// or https:// URL"),
                 err.toString());
-        assertFalse(out.toString().contains("serving"), "nothing was started");
     }
 
     @Test

@@ -39,4 +39,24 @@ class SecretsTest {
                 () -> new Secrets(env).resolve(config, false)).getMessage();
         assertTrue(message.startsWith("config http.secretFile: secret file"), message);
     }
+
+    @Test
+    void aSecretFileMountedAsALinkIsFollowedButAFifoIsRefused(@TempDir Path dir) throws Exception {
+        // As Kubernetes mounts a Secret: the name a link into "..data".
+        Path data = Files.createDirectories(dir.resolve("..2026_11_22"));
+        Files.writeString(data.resolve("token"), "from-a-secret-volume\n");
+        Files.createSymbolicLink(dir.resolve("..data"), data.getFileName());
+        Path token = Files.createSymbolicLink(dir.resolve("token"), Path.of("..data", "token"));
+        Map<String, String> env = Map.of("HOME", dir.toString());
+        ConfigLoader loader = new ConfigLoader(env, dir.resolve("none.json"));
+        Config config = loader.load(Optional.empty(), Map.of("http.secretFile", token.toString()));
+        assertTrue(new Secrets(env).resolve(config, false).secret().orElseThrow().matches("from-a-secret-volume"));
+
+        Path fifo = dir.resolve("fifo");
+        org.openclaw.sessionstatus.testing.Fixtures.mkfifo(fifo);
+        Config toFifo = loader.load(Optional.empty(), Map.of("http.secretFile", fifo.toString()));
+        String message = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> new Secrets(env).resolve(toFifo, false)).getMessage();
+        assertTrue(message.contains("not a regular file"), message);
+    }
 }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openclaw.sessionstatus.snapshot.ModelLoop;
 import org.openclaw.sessionstatus.testing.Harness;
+import org.openclaw.sessionstatus.testing.Await;
 
 /**
  * Clients that misbehave, on real sockets, against a server with short limits: none of them may keep the others
@@ -120,7 +121,10 @@ class HttpAbuseTest {
     }
 
     @Test
-    void clientsThatSendHalfARequestHoldUpNobodyAndAreClosedAtTheirDeadline() throws IOException {
+    void clientsThatSendHalfARequestHoldUpNobodyAndAreClosedAtTheirDeadline() throws Exception {
+        // A head deadline long enough that they are all still open while the others are answered.
+        start(new Limits(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30), 16, 4,
+                Duration.ofSeconds(15)));
         List<Socket> slow = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             Socket socket = connect();
@@ -131,6 +135,7 @@ class HttpAbuseTest {
         for (int i = 0; i < 20; i++) {
             assertTrue(healthz().startsWith("HTTP/1.1 200 OK\r\n"));
         }
+        assertTrue(awaitOpen(11), "answered while the 11 were still open: " + server.openConnections());
         for (Socket socket : slow) {
             assertEquals(0, drainUntilClosed(socket), "closed without an answer once the head deadline passed");
         }
@@ -138,13 +143,18 @@ class HttpAbuseTest {
     }
 
     @Test
-    void pastTheLimitTheConnectionQuietTheLongestMakesRoom() throws IOException {
+    void pastTheLimitTheConnectionQuietTheLongestMakesRoom() throws Exception {
+        // No deadline would close them within the test: only eviction can make room.
+        start(new Limits(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), 16, 4,
+                Duration.ofSeconds(15)));
         Socket quietest = connect();
-        for (int i = 1; i < LIMITS.connections(); i++) {
+        for (int i = 1; i < 16; i++) {
             connect();
         }
+        assertTrue(awaitOpen(16));
         assertTrue(healthz().startsWith("HTTP/1.1 200 OK\r\n"), "the newcomer is answered");
-        assertEquals(0, drainUntilClosed(quietest));
+        assertTrue(awaitOpen(15), "one made room, the newcomer left: " + server.openConnections());
+        assertEquals(0, drainUntilClosed(quietest), "the quietest was the one closed");
     }
 
     @Test
@@ -166,11 +176,7 @@ class HttpAbuseTest {
     }
 
     boolean awaitOpen(int connections) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (server.openConnections() != connections && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        return server.openConnections() == connections;
+        return Await.within(() -> server.openConnections() == connections);
     }
 
     @Test

@@ -11,26 +11,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openclaw.sessionstatus.testing.Await;
 import org.openclaw.sessionstatus.testing.Harness;
 
 /** The worker's own health: a read that hangs must show, and must stop showing once it returns. */
 class SourceWorkerTest {
     @TempDir
     Path root;
-
-    static boolean within(Duration deadline, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - end > 0) {
-                return false;
-            }
-            TimeUnit.MILLISECONDS.sleep(10);
-        }
-        return true;
-    }
 
     @Test
     void aWorkerStuckInItsJobIsUnhealthyUntilItReturns() throws Exception {
@@ -59,9 +48,9 @@ class SourceWorkerTest {
             assertTrue(worker.healthy(), "not started yet: nothing it said can be stale");
             worker.start();
             assertTrue(hanging.await(Harness.DEADLINE.toSeconds(), TimeUnit.SECONDS));
-            assertTrue(within(Harness.DEADLINE, () -> !worker.healthy()), "a hung job shows");
+            assertTrue(Await.within(() -> !worker.healthy()), "a hung job shows");
             release.countDown();
-            assertTrue(within(Harness.DEADLINE, worker::healthy), "and recovers once it returns");
+            assertTrue(Await.within(worker::healthy), "and recovers once it returns");
         }
     }
 
@@ -88,10 +77,10 @@ class SourceWorkerTest {
         };
         try (SourceWorker worker = new SourceWorker("test", () -> List.of(root), job, Duration.ofSeconds(30))) {
             worker.start();
-            assertTrue(within(Harness.DEADLINE, () -> attempts.get() >= 2), "the failed scan is tried again");
+            assertTrue(Await.within(() -> attempts.get() >= 2), "the failed scan is tried again");
             assertFalse(worker.healthy(), "what it delivered may be stale: not healthy");
             broken.set(false);
-            assertTrue(within(Harness.DEADLINE, worker::healthy), "healthy once a rescan completes");
+            assertTrue(Await.within(worker::healthy), "healthy once a rescan completes");
         }
     }
 }

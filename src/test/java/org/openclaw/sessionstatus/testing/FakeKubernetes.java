@@ -46,11 +46,17 @@ public final class FakeKubernetes implements AutoCloseable {
         keytool("-genkeypair", "-alias", "api", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
                 "-ext", "san=ip:127.0.0.1", "-validity", "2", "-keystore", keyStore.toString(), "-storetype", "PKCS12",
                 "-storepass", "changeit", "-keypass", "changeit");
+        // As the kubelet mounts it: the files in a timestamped dir, "..data" a link to it, each name a link into it.
         serviceAccount = Files.createDirectories(dir.resolve("serviceaccount"));
+        Path data = Files.createDirectories(serviceAccount.resolve("..2026_11_22_04_00_00.123456789"));
         keytool("-exportcert", "-rfc", "-alias", "api", "-keystore", keyStore.toString(), "-storepass", "changeit",
-                "-file", serviceAccount.resolve("ca.crt").toString());
-        Files.writeString(serviceAccount.resolve("token"), TOKEN + "\n");
-        Files.writeString(serviceAccount.resolve("namespace"), NAMESPACE);
+                "-file", data.resolve("ca.crt").toString());
+        Files.writeString(data.resolve("token"), TOKEN + "\n");
+        Files.writeString(data.resolve("namespace"), NAMESPACE);
+        Files.createSymbolicLink(serviceAccount.resolve("..data"), data.getFileName());
+        for (String name : List.of("ca.crt", "token", "namespace")) {
+            Files.createSymbolicLink(serviceAccount.resolve(name), Path.of("..data", name));
+        }
 
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStore)) {

@@ -38,7 +38,8 @@ public final class Fixtures {
         return Instant.parse(info.replaceAll("(?s).*\"taken_at\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
     }
 
-    private static Path copyTree(Path source, Path target) throws IOException {
+    /** Copies a dir and everything below it. @return the target */
+    public static Path copyTree(Path source, Path target) throws IOException {
         try (Stream<Path> paths = Files.walk(source)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
                 Path copy = target.resolve(source.relativize(path).toString());
@@ -50,6 +51,14 @@ public final class Fixtures {
             }
         }
         return target;
+    }
+
+    /** Makes a FIFO (with {@code mkfifo}, which coreutils has everywhere): a file whose open(2) blocks. */
+    public static void mkfifo(Path path) throws IOException, InterruptedException {
+        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        if (mkfifo.waitFor() != 0) {
+            throw new IOException("mkfifo " + path + " failed");
+        }
     }
 
     /** Sets the mtime of every file below {@code dir}. */

@@ -36,9 +36,15 @@ public final class Harness implements AutoCloseable {
         sources.start();
     }
 
+    /** The defaults, with this running window and a periodic revision every 200 ms (fresh timestamps quickly). */
     public static ModelSettings settings(long runningWindowMs) {
+        return settings(runningWindowMs, 200);
+    }
+
+    /** @param logIntervalMs how often a revision comes with nothing changed: long, for tests that count revisions */
+    public static ModelSettings settings(long runningWindowMs, long logIntervalMs) {
         return new ModelSettings(Set.of(RunningEvidence.values()), runningWindowMs, 300_000, 600_000, 120_000, 300_000,
-                60_000, 200, 8, true);
+                60_000, logIntervalMs, 8, true);
     }
 
     /** Waits, up to a generous deadline, for a snapshot the condition accepts; fails with the last one if none. */

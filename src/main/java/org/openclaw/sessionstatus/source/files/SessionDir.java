@@ -2,18 +2,14 @@ package org.openclaw.sessionstatus.source.files;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,10 +71,6 @@ final class SessionDir {
 
     String partition() {
         return dir.toString();
-    }
-
-    Path path() {
-        return dir;
     }
 
     boolean storeUnreadable() {
@@ -179,9 +171,7 @@ final class SessionDir {
             return Optional.empty();
         }
         storeUnreadable = false;
-        for (int i = 0; i < parsed.skipped(); i++) {
-            counters.skipped();
-        }
+        counters.skipped(parsed.skipped());
         Set<String> removedKeys = new HashSet<>();
         Set<String> previousKeys = store.keySet();
         Map<String, StoreFile.Entry> entries = new LinkedHashMap<>();

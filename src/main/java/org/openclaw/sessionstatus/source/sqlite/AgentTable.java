@@ -23,6 +23,7 @@ import org.openclaw.sessionstatus.source.ReadCounters;
  * database was (re)opened, when rows went missing, and at most every {@value #FULL_READ_SECONDS} s while it changes.
  */
 final class AgentTable {
+    private static final int PROGRESS_EVERY = 1_000;
     /** Tables and columns the queries need: a database without them is one this version cannot interpret. */
     static final Map<String, Set<String>> REQUIRED = Map.of(
             "session_nodes", Set.of("session_key", "current_session_id"),
@@ -139,7 +140,10 @@ final class AgentTable {
             windows.setLong(1, watermark - WATERMARK_SLACK_MS);
         }
         try (ResultSet result = windows.executeQuery()) {
-            while (result.next()) {
+            for (int rows = 1; result.next(); rows++) {
+                if (rows % PROGRESS_EVERY == 0) {
+                    queries.progress(); // a full read of many rows is long work, not a stuck worker
+                }
                 Row row = row(result, events, readAt);
                 read.put(row.key(), row);
                 watermark = Math.max(watermark, row.updatedAt());

@@ -2,11 +2,11 @@ package org.openclaw.sessionstatus.source.sqlite;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.openclaw.sessionstatus.io.RegularFiles;
+import org.openclaw.sessionstatus.source.StateLayout;
 import org.tinylog.Logger;
 
 /**
@@ -61,14 +62,21 @@ final class Database implements AutoCloseable {
 
         /** Whether the database has this table (asked once per connection). */
         boolean hasTable(String table) throws SQLException;
+
+        /** Marks progress in a long read (many rows), so the worker is not taken for stuck. */
+        void progress();
     }
 
     /** Identity and shape of the files a connection was opened on: when they change, it is opened again. */
     private record Files3(Object key, long size, long modified, boolean wal, boolean shm) {
     }
 
+    /** How many bytes a private copy takes between marks of progress. */
+    private static final long COPY_CHUNK = 8 << 20;
+
     private final Path file;
     private final Map<String, Set<String>> requiredColumns;
+    private final Runnable progress;
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Boolean> tables = new HashMap<>();
@@ -96,25 +104,33 @@ final class Database implements AutoCloseable {
             }
             return known;
         }
+
+        @Override
+        public void progress() {
+            progress.run();
+        }
     };
     private Files3 openedOn;
     private Path privateCopy;
     private long dataVersion = -1;
     private String lastProblem;
 
-    /** @param requiredColumns table → columns the reader needs; a database without them cannot be interpreted */
-    Database(Path file, Map<String, Set<String>> requiredColumns) {
+    /**
+     * @param requiredColumns table → columns the reader needs; a database without them cannot be interpreted
+     * @param progress marks progress in long work (a large copy, many rows), on the worker's thread
+     */
+    Database(Path file, Map<String, Set<String>> requiredColumns, Runnable progress) {
         this.file = file;
         this.requiredColumns = requiredColumns;
+        this.progress = progress;
     }
 
-    Path file() {
-        return file;
-    }
-
-    /** Whether the file is there, as a regular file (not followed if a link). */
+    /**
+     * Whether there is an entry by its name (a link not followed). One that is not a regular file is there, and
+     * unreadable: its agent is partial, never silently gone.
+     */
     boolean exists() {
-        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+        return StateLayout.exists(file);
     }
 
     /**
@@ -204,6 +220,19 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /** A regular file copied in chunks, progress marked after each: a large database takes a while. */
+    private void copy(Path from, Path to) throws IOException {
+        try (FileChannel in = (FileChannel) RegularFiles.open(from);
+                FileChannel out = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+            long size = in.size();
+            for (long done = 0; done < size;) {
+                done += in.transferTo(done, Math.min(COPY_CHUNK, size - done), out);
+                progress.run();
+            }
+        }
+    }
+
     /** Bytes 18 and 19 of the header are 2 in WAL mode (SQLite file format, §1.3). */
     private boolean walMode() throws Unreadable {
         byte[] header = new byte[HEADER_BYTES];
@@ -229,11 +258,9 @@ final class Database implements AutoCloseable {
             Path copy = privateCopy.resolve("copy.sqlite");
             Files.deleteIfExists(privateCopy.resolve("copy.sqlite-wal"));
             Files.deleteIfExists(privateCopy.resolve("copy.sqlite-shm"));
-            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+            copy(file, copy);
             if (before.wal()) {
-                RegularFiles.attributes(sibling("-wal"));
-                Files.copy(sibling("-wal"), privateCopy.resolve("copy.sqlite-wal"), StandardCopyOption.REPLACE_EXISTING,
-                        LinkOption.NOFOLLOW_LINKS);
+                copy(sibling("-wal"), privateCopy.resolve("copy.sqlite-wal"));
             }
             if (!inspect().equals(before)) {
                 throw unreadable("changed while it was copied; trying again", null);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -24,7 +23,7 @@ import org.openclaw.sessionstatus.source.ReadCounters;
  */
 final class GatewayLocks {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_BYTES = 64 * 1024;
+    private static final int MAX_BYTES = 64 * 1024;
 
     /**
      * One lock file's holder.
@@ -82,11 +81,8 @@ final class GatewayLocks {
     private static Holder holder(Path file) {
         try {
             BasicFileAttributes attributes = RegularFiles.attributes(file);
-            if (attributes.size() > MAX_BYTES) {
-                return null;
-            }
             JsonNode lock;
-            try (InputStream in = RegularFiles.stream(file); JsonParser parser = JSON.createParser(in)) {
+            try (JsonParser parser = JSON.createParser(RegularFiles.read(file, MAX_BYTES))) {
                 // The JSON object first; the ownership token after it is not JSON.
                 lock = JSON.readTree(parser);
             }

@@ -1,6 +1,5 @@
 package org.openclaw.sessionstatus.source.sqlite;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,27 +18,6 @@ final class SessionJoin {
     private static final long HELD_WHILE_ALIVE = Long.MAX_VALUE / 4;
 
     private SessionJoin() {
-    }
-
-    /** Everything at once, as a fresh scan sees it: each agent's rows (by agent id), the tasks, the lock files. */
-    static Map<String, SessionEvidence> all(Map<String, Map<String, AgentTable.Row>> agents, StateRows state,
-            List<GatewayLocks.Holder> locks, Owners owners, long now) {
-        Owner gateway = owners.gateway(locks, state.gatewayLease(), now);
-        Map<String, List<StateRows.Task>> tasks = new LinkedHashMap<>();
-        List<StateRows.Task> background = new ArrayList<>();
-        for (StateRows.Task task : state.runningTasks()) {
-            if (task.sessionKey() == null) {
-                background.add(task);
-            } else {
-                tasks.computeIfAbsent(task.sessionKey(), key -> new ArrayList<>()).add(task);
-            }
-        }
-        Map<String, SessionEvidence> evidence = new LinkedHashMap<>();
-        agents.forEach((agentId, rows) -> rows.values().forEach(row -> evidence.put(row.key(),
-                session(agentId, row, tasks.remove(row.key()), gateway, owners, now))));
-        tasks.forEach((key, running) -> evidence.put(key, session(agentOf(key), null, running, gateway, owners, now)));
-        evidence.putAll(runs(background, locks, gateway, owners, now));
-        return evidence;
     }
 
     /**

@@ -3,7 +3,6 @@ package org.openclaw.sessionstatus.source.sqlite;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,9 +58,9 @@ public final class SqliteSource extends WatchedSource {
         final AgentTable table;
         boolean unreadable;
 
-        Agent(String id, Path file, AgentTable table) {
+        Agent(String id, Path file, AgentTable table, Runnable progress) {
             this.id = id;
-            this.database = new Database(file, AgentTable.REQUIRED);
+            this.database = new Database(file, AgentTable.REQUIRED, progress);
             this.table = table;
         }
     }
@@ -100,7 +99,7 @@ public final class SqliteSource extends WatchedSource {
         this.owners = new Owners(processes);
         this.partition = "sqlite:" + stateDir;
         this.state = new Database(StateLayout.stateDatabaseDir(stateDir).resolve(StateLayout.STATE_DATABASE),
-                StateRows.REQUIRED);
+                StateRows.REQUIRED, worker::progress);
         sink.health(SourceHealth.starting(HEALTH));
     }
 
@@ -215,12 +214,12 @@ public final class SqliteSource extends WatchedSource {
         if (Files.isDirectory(agentsRoot)) {
             try (DirectoryStream<Path> dirs = Files.newDirectoryStream(agentsRoot)) {
                 for (Path dir : dirs) {
-                    Path file = StateLayout.agentDatabase(dir);
                     String id = dir.getFileName().toString();
-                    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    if (StateLayout.hasDatabase(dir)) {
                         found.add(id);
                         if (!agents.containsKey(id)) {
-                            Agent agent = new Agent(id, file, new AgentTable(counters, clock::millis));
+                            Agent agent = new Agent(id, StateLayout.agentDatabase(dir),
+                                    new AgentTable(counters, clock::millis), worker::progress);
                             agents.put(id, agent);
                             refresh(agent, true);
                             allDirty = true;
@@ -294,15 +293,7 @@ public final class SqliteSource extends WatchedSource {
         owners.begin();
         try {
             Owner gateway = owners.gateway(locks, stateRows.gatewayLease(), now);
-            Map<String, List<StateRows.Task>> tasks = new HashMap<>();
-            List<StateRows.Task> background = new ArrayList<>();
-            for (StateRows.Task task : stateRows.runningTasks()) {
-                if (task.sessionKey() == null) {
-                    background.add(task);
-                } else {
-                    tasks.computeIfAbsent(task.sessionKey(), key -> new ArrayList<>()).add(task);
-                }
-            }
+            Map<String, List<StateRows.Task>> tasks = stateRows.tasksBySession();
             Set<String> keys = new HashSet<>(dirty);
             if (allDirty || !Objects.equals(gateway, lastGateway)) {
                 agents.values().forEach(agent -> keys.addAll(agent.table.rows().keySet()));
@@ -321,7 +312,7 @@ public final class SqliteSource extends WatchedSource {
                             running, gateway, owners, now));
                 }
             }
-            Map<String, SessionEvidence> runs = SessionJoin.runs(background, locks, gateway, owners, now);
+            Map<String, SessionEvidence> runs = SessionJoin.runs(stateRows.backgroundTasks(), locks, gateway, owners, now);
             runs.forEach(upsert);
             sentRuns.stream().filter(key -> !runs.containsKey(key)).forEach(gone);
             sentRuns = runs.keySet();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +43,19 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
 
     static StateRows none() {
         return new StateRows(List.of(), Optional.empty());
+    }
+
+    /** The running tasks that are turns of a session, by its key. */
+    Map<String, List<Task>> tasksBySession() {
+        Map<String, List<Task>> bySession = new LinkedHashMap<>();
+        runningTasks.stream().filter(task -> task.sessionKey() != null)
+                .forEach(task -> bySession.computeIfAbsent(task.sessionKey(), key -> new ArrayList<>()).add(task));
+        return bySession;
+    }
+
+    /** The running tasks of the gateway's own (cron, heartbeat): no session's. */
+    List<Task> backgroundTasks() {
+        return runningTasks.stream().filter(task -> task.sessionKey() == null).toList();
     }
 
     /** @param now the time of the read: a timestamp beyond it is clamped to it (and counted) */

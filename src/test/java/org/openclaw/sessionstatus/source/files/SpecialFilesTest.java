@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
+import org.openclaw.sessionstatus.testing.Fixtures;
 import org.openclaw.sessionstatus.testing.Harness;
 
 /**
@@ -26,11 +27,6 @@ class SpecialFilesTest {
         return Files.createDirectories(state.resolve("agents").resolve(agent).resolve("sessions"));
     }
 
-    static void mkfifo(Path path) throws Exception {
-        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
-        assertEquals(0, mkfifo.waitFor(), "mkfifo " + path);
-    }
-
     static void running(Path dir, String id) throws IOException {
         Files.writeString(dir.resolve(id + ".jsonl"), TranscriptTailTest.HEADER
                 + TranscriptTailTest.message("assistant", "toolUse", FileSourceTest.TS, ""));
@@ -39,10 +35,10 @@ class SpecialFilesTest {
     @Test
     void specialFilesInEveryPlaceAreSkippedAndCountedWhileTheRestIsFollowed() throws Exception {
         Path fifos = sessions("fifos");
-        mkfifo(fifos.resolve("sessions.json"));
-        mkfifo(fifos.resolve("a.jsonl.lock"));
+        Fixtures.mkfifo(fifos.resolve("sessions.json"));
+        Fixtures.mkfifo(fifos.resolve("a.jsonl.lock"));
         FileSourceTest.writeOld(fifos.resolve("a.jsonl"), FileSourceTest.finished());
-        mkfifo(fifos.resolve("b.jsonl"));
+        Fixtures.mkfifo(fifos.resolve("b.jsonl"));
         Path devices = sessions("devices");
         Files.createSymbolicLink(devices.resolve("sessions.json"), Path.of("/dev/zero"));
         Files.createSymbolicLink(devices.resolve("c.jsonl"), Path.of("/dev/zero"));
@@ -59,8 +55,8 @@ class SpecialFilesTest {
                 assertTrue(first.status().partial());
 
                 // Created while watched: the same, and what comes after them is still followed.
-                mkfifo(good.resolve("sessions.json"));
-                mkfifo(good.resolve("1111.jsonl.lock"));
+                Fixtures.mkfifo(good.resolve("sessions.json"));
+                Fixtures.mkfifo(good.resolve("1111.jsonl.lock"));
                 running(good, "2222");
                 harness.await("a session written after the FIFOs", s -> s.total() == 3 && s.running() == 2);
             }

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openclaw.sessionstatus.source.ProcessTable;
-import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.model.BusyView.Action;
 import org.openclaw.sessionstatus.model.SessionModel;

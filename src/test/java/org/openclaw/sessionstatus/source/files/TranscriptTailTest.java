@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.model.Phase;
 

@@ -137,10 +137,10 @@ class SqliteFixturesTest {
         // A file-era agent beside the SQLite one, and the SQLite agent's old sessions dir, kept by the upgrade.
         Fixtures.copy("after-runs", tmp.resolve("old"));
         Path oldSessions = tmp.resolve("old/agents/main/sessions");
-        copyDir(oldSessions, state.resolve("agents/legacy/sessions"));
+        Fixtures.copyTree(oldSessions, state.resolve("agents/legacy/sessions"));
         Path legacyStore = state.resolve("agents/legacy/sessions/sessions.json");
         Files.writeString(legacyStore, Files.readString(legacyStore).replace("agent:main:", "agent:legacy:"));
-        copyDir(oldSessions, state.resolve("agents/main/sessions"));
+        Fixtures.copyTree(oldSessions, state.resolve("agents/main/sessions"));
         Fixtures.touchAll(state.resolve("agents/legacy"), clock.instant().minus(Duration.ofHours(1)));
         // Every session listed in details, whatever its age, to see which agent each belongs to.
         ModelSettings listAll = new ModelSettings(Set.of(RunningEvidence.values()), 30_000, Duration.ofDays(3650).toMillis(),
@@ -173,12 +173,4 @@ class SqliteFixturesTest {
         }
     }
 
-    private static void copyDir(Path from, Path to) throws Exception {
-        Files.createDirectories(to);
-        try (var files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()));
-            }
-        }
-    }
 }

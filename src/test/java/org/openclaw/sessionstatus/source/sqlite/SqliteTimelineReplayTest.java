@@ -305,10 +305,24 @@ class SqliteTimelineReplayTest {
         List<GatewayLocks.Holder> locks = lock == null ? List.of() : List.of(lock);
         owners.begin();
         try {
-            return SessionJoin.all(Map.of("main", rows), new StateRows(running, gatewayLease), locks, owners, t);
+            return joinAll(rows, new StateRows(running, gatewayLease), locks, owners, t);
         } finally {
             owners.end();
         }
+    }
+
+    /** Every key joined, as SqliteSource joins them on a rescan: the window rows, the tasks, the runs. */
+    private static Map<String, SessionEvidence> joinAll(Map<String, AgentTable.Row> rows, StateRows state,
+            List<GatewayLocks.Holder> locks, Owners owners, long now) {
+        SessionEvidence.Owner gateway = owners.gateway(locks, state.gatewayLease(), now);
+        Map<String, List<StateRows.Task>> tasks = state.tasksBySession();
+        Map<String, SessionEvidence> evidence = new LinkedHashMap<>();
+        rows.values().forEach(row -> evidence.put(row.key(),
+                SessionJoin.session("main", row, tasks.remove(row.key()), gateway, owners, now)));
+        tasks.forEach((key, running) -> evidence.put(key,
+                SessionJoin.session(SessionJoin.agentOf(key), null, running, gateway, owners, now)));
+        evidence.putAll(SessionJoin.runs(state.backgroundTasks(), locks, gateway, owners, now));
+        return evidence;
     }
 
     /**
