@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds target/openclaw-session-status-<version>.tar.gz: bin/, lib/ (the jar), etc/ (example config), the unit, docs.
+# Builds target/openclaw-session-status-<version>.tar.gz: LICENSE, NOTICE, bin/, lib/ (the jar), etc/ (example config),
+# the unit, docs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/openclaw-session-status.jar ] || mvn -q -B -DskipTests package
@@ -8,6 +9,7 @@ name=openclaw-session-status-$version
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/$name"/{bin,lib,etc,systemd,doc}
+cp LICENSE NOTICE "$stage/$name/"
 cp bin/openclaw-session-status "$stage/$name/bin/"
 cp target/openclaw-session-status.jar "$stage/$name/lib/"
 cp config.example.json "$stage/$name/etc/config.json"

@@ -30,6 +30,17 @@ secret=/etc/$package/secret
 grep -Eqx '[0-9a-f]{64}' "$secret" || fail "the secret is not 64 hex digits"
 dpkg-query -W -f='${Conffiles}\n' "$package" | grep -q "/etc/$package/config.json" || fail "config.json is not a conffile"
 
+# The licence: Debian's machine-readable copyright file, the project's LICENSE and NOTICE, and the same in the jar.
+doc=/usr/share/doc/$package
+head -n 1 "$doc/copyright" | grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
+  || fail "$doc/copyright is not in the machine-readable format"
+cmp -s packaging/deb/copyright "$doc/copyright" || fail "$doc/copyright differs from packaging/deb/copyright"
+cmp -s LICENSE "$doc/LICENSE" && cmp -s NOTICE "$doc/NOTICE" || fail "$doc/LICENSE or NOTICE differs from the repository's"
+entries=$(jar tf "/usr/share/$package/$package.jar")
+for entry in META-INF/LICENSE META-INF/NOTICE META-INF/licenses/jackson-core/LICENSE META-INF/licenses/jna/LICENSE; do
+  grep -qx "$entry" <<<"$entries" || fail "$entry is missing from the installed jar"
+done
+
 # check: the installed config, the secret as systemd's LoadCredential= hands it over, nothing printed in clear.
 CREDENTIALS_DIRECTORY=/etc/$package openclaw-session-status check > "$work/check" || fail "check exited $?"
 grep -q '"port" *: *18780' "$work/check" || fail "check does not show the installed config: $(cat "$work/check")"

@@ -1,20 +1,81 @@
 package org.openclaw.sessionstatus.packaging;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The artifacts {@code mvn package} built, installed and run the way the README says: the tarball unpacked and run
- * through a symlink on PATH, and — as root, with dpkg — the {@code .deb} installed, run, removed and purged.
+ * through a symlink on PATH, and — as root, with dpkg — the {@code .deb} installed, run, removed and purged. Each
+ * carries the project's LICENSE and NOTICE, and the runnable jar the licence files of what it bundles.
  */
 class PackagingIT {
+    private static final Path JAR = Path.of("target/openclaw-session-status.jar");
+    /** A bundled jar's licence and notice files: what the shade step must keep. */
+    private static final Pattern LICENCE_FILE = Pattern.compile(
+            "META-INF/(LICENSE[^/]*|NOTICE[^/]*|[^/]+-LICENSE[^/]*|[^/]+-NOTICE[^/]*|maven/[^/]+/[^/]+/LICENSE[^/]*)");
+
+    @Test
+    void theJarCarriesTheProjectsLicenceAndNotice() throws IOException {
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            assertArrayEquals(Files.readAllBytes(Path.of("LICENSE")), read(jar, "META-INF/LICENSE"));
+            assertArrayEquals(Files.readAllBytes(Path.of("NOTICE")), read(jar, "META-INF/NOTICE"));
+        }
+    }
+
+    @Test
+    void theJarKeepsEveryBundledComponentsLicenceFiles() throws IOException {
+        List<String> missing = new ArrayList<>();
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            for (String[] coordinates : bundled()) {
+                try (ZipFile component = new ZipFile(localJar(coordinates).toFile())) {
+                    for (ZipEntry entry : component.stream().filter(e -> LICENCE_FILE.matcher(e.getName()).matches())
+                            .toList()) {
+                        String kept = "META-INF/licenses/" + coordinates[1] + "/"
+                                + entry.getName().substring(entry.getName().lastIndexOf('/') + 1);
+                        byte[] inJar = jar.getEntry(kept) == null ? null : read(jar, kept);
+                        if (inJar == null || !Arrays.equals(component.getInputStream(entry).readAllBytes(), inJar)) {
+                            missing.add(coordinates[1] + "'s " + entry.getName() + " as " + kept);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), missing);
+    }
+
+    @Test
+    void theNoticeAndTheDebsCopyrightNameEveryBundledComponent() throws IOException {
+        String notice = Files.readString(Path.of("NOTICE"));
+        String copyright = Files.readString(Path.of("packaging/deb/copyright"));
+        List<String> unnamed = new ArrayList<>();
+        for (String[] coordinates : bundled()) {
+            // Named by group: one component (Jackson, tinylog, Jetty) may be several artifacts.
+            if (!notice.contains(coordinates[0])) {
+                unnamed.add("NOTICE lacks " + coordinates[0]);
+            }
+            if (!copyright.contains(coordinates[0])) {
+                unnamed.add("packaging/deb/copyright lacks " + coordinates[0]);
+            }
+        }
+        assertEquals(List.of(), unnamed);
+    }
 
     @Test
     void theTarballRunsThroughASymlinkOnPath() throws Exception {
@@ -28,6 +89,27 @@ class PackagingIT {
         Process installed = new ProcessBuilder("dpkg", "-s", "openclaw-session-status").start();
         Assumptions.assumeTrue(installed.waitFor() != 0, "skipped: the package is installed on this machine already");
         assertScript("packaging/test-deb.sh", "test-deb: OK");
+    }
+
+    /** group, artifact, type, version of each jar bundled, as {@code mvn package} listed them. */
+    private static List<String[]> bundled() throws IOException {
+        List<String[]> artifacts = Files.readAllLines(Path.of("target/bundled-artifacts.txt")).stream()
+                .map(String::strip).filter(line -> line.matches("[\\w.-]+:[\\w.-]+:jar:\\S+.*"))
+                .map(line -> line.split("\\s")[0].split(":")).toList();
+        assertFalse(artifacts.isEmpty(), "target/bundled-artifacts.txt lists no jar");
+        return artifacts;
+    }
+
+    private static Path localJar(String[] coordinates) {
+        String repository = System.getProperty("local.repository", System.getProperty("user.home") + "/.m2/repository");
+        return Path.of(repository, coordinates[0].split("\\.")).resolve(
+                Path.of(coordinates[1], coordinates[3], coordinates[1] + "-" + coordinates[3] + ".jar"));
+    }
+
+    private static byte[] read(ZipFile jar, String name) throws IOException {
+        ZipEntry entry = jar.getEntry(name);
+        assertNotNull(entry, name + " is missing from " + JAR);
+        return jar.getInputStream(entry).readAllBytes();
     }
 
     private static void assertScript(String script, String success) throws Exception {
