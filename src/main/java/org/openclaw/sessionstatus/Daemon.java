@@ -18,6 +18,8 @@ import org.openclaw.sessionstatus.config.StateDirs;
 import org.openclaw.sessionstatus.http.StatusServer;
 import org.openclaw.sessionstatus.logstream.LogStream;
 import org.openclaw.sessionstatus.model.ModelSettings;
+import org.openclaw.sessionstatus.snapshot.ActionCounters;
+import org.openclaw.sessionstatus.snapshot.MetricsPage;
 import org.openclaw.sessionstatus.snapshot.ModelLoop;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.systemd.Notifier;
@@ -53,12 +55,16 @@ public final class Daemon implements AutoCloseable {
         Watching watching = Watching.wire(config, env, clock);
         ModelLoop model = watching.model();
         Sources sources = watching.sources();
+        ActionCounters actionCounters = new ActionCounters();
         Actions actions;
         try {
-            actions = Actions.fromConfig(config, env, model::action);
+            actions = Actions.of(LeaseActionSettings.resolve(config, env), actionCounters);
         } catch (ConfigException e) {
             watching.close();
             throw e;
+        } catch (IOException e) {
+            watching.close();
+            throw ConfigException.forKey(Setting.ACTION_POD_COST_ACCOUNT.key(), e.getMessage());
         }
         model.addListener(logStream);
         actions.listeners().forEach(model::addListener);
@@ -67,7 +73,7 @@ public final class Daemon implements AutoCloseable {
         StatusServer server;
         try {
             server = new StatusServer(new InetSocketAddress(config.get(Setting.HTTP_HOST), config.get(Setting.HTTP_PORT)),
-                    secret, model::current, healthy, Build.version(), new StatusServer.Options(
+                    secret, model::current, healthy, new MetricsPage(Build.version(), actionCounters), new StatusServer.Options(
                             Duration.ofMillis(config.get(Setting.HTTP_MAX_WAIT_MS)),
                             config.get(Setting.HTTP_MAX_PUSH_CLIENTS)), clock);
         } catch (IOException e) {

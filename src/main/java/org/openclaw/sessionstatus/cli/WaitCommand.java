@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -20,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openclaw.sessionstatus.Daemon;
 import org.openclaw.sessionstatus.config.Config;
+import org.openclaw.sessionstatus.config.HttpUrls;
 import org.openclaw.sessionstatus.config.Secret;
 import org.openclaw.sessionstatus.config.Secrets;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
@@ -152,12 +154,7 @@ final class WaitCommand extends ConfiguredCommand {
     }
 
     private static URI base(String url) {
-        try {
-            URI uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-            return ("http".equals(uri.getScheme()) && uri.getHost() != null) ? uri : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return HttpUrls.parse(url.endsWith("/") ? url.substring(0, url.length() - 1) : url, Set.of("http")).orElse(null);
     }
 
     /** No daemon: the sources and the model in this process, until the condition holds or the time runs out. */

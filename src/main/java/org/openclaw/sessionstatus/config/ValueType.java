@@ -65,15 +65,8 @@ abstract class ValueType<T> {
     }
 
     private static java.net.URI httpUrl(String value) {
-        try {
-            java.net.URI uri = new java.net.URI(value);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (java.net.URISyntaxException e) {
-            // said below
-        }
-        throw new IllegalArgumentException("must be an http:// or https:// URL");
+        return HttpUrls.parse(value, HttpUrls.HTTP_OR_HTTPS)
+                .orElseThrow(() -> new IllegalArgumentException("must be an http:// or https:// URL"));
     }
 
     /** Turns text into a value, or says (without the text) what is wrong with it. */

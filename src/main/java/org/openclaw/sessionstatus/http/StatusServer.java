@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.openclaw.sessionstatus.config.Secret;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
@@ -88,11 +89,12 @@ public final class StatusServer implements AutoCloseable {
     /**
      * @param secret empty only when auth is off ({@code http.allowNoAuth}, loopback only)
      * @param healthy liveness of the daemon's threads, for {@code /healthz}
-     * @param version the build's version, for the {@code build_info} metric
+     * @param metrics the {@code /metrics} body of a revision
      */
     public StatusServer(InetSocketAddress address, Optional<Secret> secret, Supplier<Snapshot> snapshots,
-            BooleanSupplier healthy, String version, Options options, Clock clock) throws IOException {
-        this(address, new Handler(routes(version), secret, snapshots, healthy, options.maxWait()), snapshots,
+            BooleanSupplier healthy, Function<Snapshot, byte[]> metrics, Options options, Clock clock)
+            throws IOException {
+        this(address, new Handler(routes(metrics), secret, snapshots, healthy, options.maxWait()), snapshots,
                 Limits.withPushClients(options.pushClients()), clock);
     }
 
@@ -119,7 +121,7 @@ public final class StatusServer implements AutoCloseable {
         thread.start();
     }
 
-    static List<Route> routes(String version) {
+    static List<Route> routes(Function<Snapshot, byte[]> metrics) {
         return List.of(
                 // 503 before the first scan and while no session source can be seen: never a free slot it cannot see.
                 new Route("/plugins/session-status/status", Responses.JSON, false, Snapshot::statusCode,
@@ -128,7 +130,7 @@ public final class StatusServer implements AutoCloseable {
                 Route.of("/plugins/busy-state/snapshot", Responses.JSON, false, Snapshot::busyJson),
                 Route.of("/plugins/busy-state/lease", Responses.JSON, false, Snapshot::leaseJson),
                 // 503 until the first scan, like the status route: an unknown count must not read as 0.
-                Route.of("/metrics", Responses.PROMETHEUS, true, new MetricsBody(version)));
+                Route.of("/metrics", Responses.PROMETHEUS, true, metrics));
     }
 
     /** Whether the server thread is alive and going round its loop: for the systemd watchdog. */

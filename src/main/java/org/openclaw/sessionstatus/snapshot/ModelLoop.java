@@ -43,8 +43,6 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> rescanRequests = new CopyOnWriteArrayList<>();
     private final Map<String, BooleanSupplier> watched = new ConcurrentHashMap<>();
-    /** What the lease actions reported last. Touched by the writer thread only. */
-    private final Map<String, ActionStatus> actions = new java.util.TreeMap<>();
     private Set<String> stalled = Set.of();
     private long nextWatchNanos = System.nanoTime();
     private volatile long lastLoopNanos = System.nanoTime();
@@ -71,7 +69,7 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         long now = clock.millis();
         SessionModel.Evaluation first = model.evaluate(now);
         this.nextChangeAt = first.nextChangeAtMs();
-        this.current = Snapshot.of(1, etag(1), now, false, first, Map.of());
+        this.current = Snapshot.of(1, etag(1), now, false, first);
         this.nextHeartbeatAt = now + settings.logIntervalMs();
         this.writer = DaemonThreads.create("model-writer", this::run);
     }
@@ -128,11 +126,6 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     @Override
     public void health(SourceHealth health) {
         inbox.add(m -> m.health(health));
-    }
-
-    /** A lease action's figures changed: they are published with the next revision (any thread). */
-    public void action(ActionStatus status) {
-        inbox.add(m -> actions.put(status.action(), status));
     }
 
     @Override
@@ -244,15 +237,15 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         if (periodic) {
             nextHeartbeatAt = Math.max(nextHeartbeatAt + settings.logIntervalMs(), now + 1);
         }
-        // Every figure /metrics shows counts as a change too (each source's, the actions'), so it never lags.
+        // Every figure of a revision /metrics shows counts as a change too (each source's), so it never lags.
         boolean changed = previous.ready() != evaluation.ready() || !previous.status().equals(evaluation.status())
                 || !previous.busy().equals(evaluation.busy()) || !previous.health().equals(evaluation.health())
-                || !previous.sources().equals(evaluation.sources()) || !previous.actions().equals(actions);
+                || !previous.sources().equals(evaluation.sources());
         if (!periodic && !changed) {
             return;
         }
         long revision = previous.revision() + 1;
-        Snapshot next = Snapshot.of(revision, etag(revision), now, periodic, evaluation, actions);
+        Snapshot next = Snapshot.of(revision, etag(revision), now, periodic, evaluation);
         synchronized (published) {
             current = next;
             published.notifyAll();

@@ -26,10 +26,9 @@ final class PrometheusText {
     /**
      * @param health every source as one, for the counters
      * @param sources each source's health, by its units: one {@code source_<units>} family each
-     * @param actions the configured lease actions: their families appear only when one is
      */
     static byte[] render(long revision, StatusView status, BusyView busy, SourceHealth health,
-            Map<String, SourceHealth> sources, Map<String, ActionStatus> actions) {
+            Map<String, SourceHealth> sources) {
         PrometheusText metrics = new PrometheusText();
         metrics.family("sessions", "gauge", "Sessions by state, as on the status route (stale sessions count as idle).");
         metrics.sample("sessions", "state", "running", status.running());
@@ -68,9 +67,19 @@ final class PrometheusText {
         metrics.counter("future_timestamps_total",
                 "Distinct timestamps found more than 10 s in the future since start, each taken as the moment it was first read.",
                 health.futureTimestamps());
+        return metrics.bytes();
+    }
+
+    /**
+     * The lease actions' families, read when {@code /metrics} is scraped (not part of a revision).
+     *
+     * @param actions the configured lease actions, in name order: nothing when there is none
+     */
+    static byte[] actions(Map<String, ActionStatus> actions) {
+        PrometheusText metrics = new PrometheusText();
         if (!actions.isEmpty()) {
             metrics.family("action_calls_total", "counter", "Calls each lease action made since start, by outcome.");
-            for (ActionStatus action : new java.util.TreeMap<>(actions).values()) {
+            for (ActionStatus action : actions.values()) {
                 metrics.sample("action_calls_total{action=\"" + action.action() + "\",outcome=\"ok\"}", Long.toString(action.ok()));
                 metrics.sample("action_calls_total{action=\"" + action.action() + "\",outcome=\"failed\"}",
                         Long.toString(action.failed()));
@@ -79,11 +88,15 @@ final class PrometheusText {
             }
             metrics.family("action_protecting", "gauge",
                     "1 when a lease action's last successful call asked for protection (the lease was busy).");
-            for (ActionStatus action : new java.util.TreeMap<>(actions).values()) {
+            for (ActionStatus action : actions.values()) {
                 metrics.sample("action_protecting", "action", action.action(), action.protecting() ? 1 : 0);
             }
         }
-        return metrics.text.toString().getBytes(StandardCharsets.UTF_8);
+        return metrics.bytes();
+    }
+
+    private byte[] bytes() {
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private void gauge(String name, String help, long value) {

@@ -17,15 +17,14 @@ import org.openclaw.sessionstatus.model.StatusView;
  * @param health what the sources could see, as one, with their counters
  * @param sources each source's health, by its units (the {@code source_<units>} families of {@code /metrics})
  * @param statusCode 200, or 503 while no session source can be seen (then {@code statusJson} says why)
- * @param metricsText this revision in the Prometheus text format
- * @param actions what each configured lease action has done, by name
+ * @param metricsText this revision in the Prometheus text format (the lease actions' counters are read apart, when
+ *     scraped: see {@link MetricsPage})
  */
 public record Snapshot(long revision, String etag, Instant generatedAt, boolean ready, boolean periodic,
         StatusView status, BusyView busy, SourceHealth health, Map<String, SourceHealth> sources, int statusCode,
-        byte[] statusJson, byte[] busyJson, byte[] leaseJson, byte[] metricsText, Map<String, ActionStatus> actions) {
+        byte[] statusJson, byte[] busyJson, byte[] leaseJson, byte[] metricsText) {
 
-    static Snapshot of(long revision, String etag, long now, boolean periodic, SessionModel.Evaluation evaluation,
-            Map<String, ActionStatus> actions) {
+    static Snapshot of(long revision, String etag, long now, boolean periodic, SessionModel.Evaluation evaluation) {
         Instant at = Instant.ofEpochMilli(now);
         String unavailable = Documents.statusUnavailable(evaluation.ready(), evaluation.health());
         Map<String, SourceHealth> sources = evaluation.sources();
@@ -33,8 +32,7 @@ public record Snapshot(long revision, String etag, Instant generatedAt, boolean 
                 evaluation.health(), Map.copyOf(sources), unavailable == null ? 200 : 503,
                 unavailable == null ? Documents.status(at, evaluation.status()) : Documents.error(unavailable),
                 Documents.busy("snapshot", at, evaluation.busy()), Documents.lease(at, evaluation.busy()),
-                PrometheusText.render(revision, evaluation.status(), evaluation.busy(), evaluation.health(), sources,
-                        actions), Map.copyOf(actions));
+                PrometheusText.render(revision, evaluation.status(), evaluation.busy(), evaluation.health(), sources));
     }
 
     /** {@code {"ok":false,"error":"…"}}: the body of every error answer. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.model.SourceHealth;
+import org.openclaw.sessionstatus.snapshot.ActionCounters;
 import org.openclaw.sessionstatus.snapshot.ActionStatus;
 import org.openclaw.sessionstatus.snapshot.ModelLoop;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
@@ -82,6 +83,7 @@ class ActionRunnerTest {
     }
 
     ModelLoop loop;
+    final ActionCounters counters = new ActionCounters();
     ActionRunner runner;
 
     @BeforeEach
@@ -100,10 +102,10 @@ class ActionRunnerTest {
         loop.close();
     }
 
-    /** A runner that reports to the loop, as the daemon's do. */
+    /** A runner that follows the loop and reports to the counters /metrics reads, as the daemon's do. */
     ActionRunner runner(Action action) {
         // A 10 ms first backoff: the retries are what is tested, not the wait between them.
-        ActionRunner started = new ActionRunner(action, loop::action, Duration.ofMillis(10));
+        ActionRunner started = new ActionRunner(action, counters, Duration.ofMillis(10));
         loop.addListener(started);
         started.start();
         return started;
@@ -142,8 +144,8 @@ class ActionRunnerTest {
         revisionsPass(5);
         assertEquals(List.of(Intent.State.RELEASE, Intent.State.PROTECT, Intent.State.RELEASE, Intent.State.PROTECT),
                 action.calls);
-        await("the figures reach the snapshot", () -> {
-            ActionStatus status = loop.current().actions().get("scripted");
+        await("the figures reach the counters", () -> {
+            ActionStatus status = counters.current().get("scripted");
             return status != null && status.ok() == 4 && status.protecting();
         });
     }
@@ -172,7 +174,7 @@ class ActionRunnerTest {
         await("protected at the third try", () -> action.count(Intent.State.PROTECT) == 3);
         assertEquals(1, action.count(Intent.State.RELEASE), "never released while busy");
         await("counted", () -> {
-            ActionStatus status = loop.current().actions().get("scripted");
+            ActionStatus status = counters.current().get("scripted");
             return status != null && status.failed() == 2 && status.ok() == 2 && status.protecting();
         });
     }

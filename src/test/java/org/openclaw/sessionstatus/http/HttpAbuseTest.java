@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openclaw.sessionstatus.snapshot.ActionCounters;
+import org.openclaw.sessionstatus.snapshot.MetricsPage;
 import org.openclaw.sessionstatus.snapshot.ModelLoop;
 import org.openclaw.sessionstatus.testing.Harness;
 import org.openclaw.sessionstatus.testing.Await;
@@ -50,7 +52,7 @@ class HttpAbuseTest {
             server.close();
         }
         ModelLoop neverStarted = new ModelLoop(Harness.settings(30_000), Clock.systemUTC());
-        List<Route> routes = new ArrayList<>(StatusServer.routes("test"));
+        List<Route> routes = new ArrayList<>(StatusServer.routes(new MetricsPage("test", new ActionCounters())));
         routes.add(Route.of("/big", Responses.JSON, false, snapshot -> BIG));
         server = new StatusServer(new InetSocketAddress("127.0.0.1", 0),
                 new Handler(routes, Optional.empty(), neverStarted::current, () -> true, Duration.ofSeconds(60)),

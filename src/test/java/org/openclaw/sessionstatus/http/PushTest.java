@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openclaw.sessionstatus.model.SourceHealth;
+import org.openclaw.sessionstatus.snapshot.ActionCounters;
+import org.openclaw.sessionstatus.snapshot.MetricsPage;
 import org.openclaw.sessionstatus.snapshot.ModelLoop;
 import org.openclaw.sessionstatus.testing.Harness;
 import org.openclaw.sessionstatus.testing.OneSession;
@@ -51,7 +53,7 @@ class PushTest {
         loop = new ModelLoop(Harness.settings(30_000, 60_000), Clock.systemUTC());
         loop.health(new SourceHealth("dirs", true, 1, 0, false, 0, 1, 0, 0));
         set(false);
-        server = new StatusServer(new InetSocketAddress("127.0.0.1", 0), new Handler(StatusServer.routes("test"),
+        server = new StatusServer(new InetSocketAddress("127.0.0.1", 0), new Handler(StatusServer.routes(new MetricsPage("test", new ActionCounters())),
                 Optional.empty(), loop::current, () -> true, Duration.ofSeconds(5)), loop::current, LIMITS,
                 Clock.systemUTC());
         loop.addListener(snapshot -> server.published());

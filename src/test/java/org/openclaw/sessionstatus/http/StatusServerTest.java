@@ -29,6 +29,8 @@ import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.ConfigLoader;
 import org.openclaw.sessionstatus.config.Secrets;
 import org.openclaw.sessionstatus.logstream.LogStream;
+import org.openclaw.sessionstatus.snapshot.ActionCounters;
+import org.openclaw.sessionstatus.snapshot.MetricsPage;
 import org.openclaw.sessionstatus.snapshot.ModelLoop;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.testing.Fixtures;
@@ -160,7 +162,7 @@ class StatusServerTest {
     void beforeTheFirstScanReadinessAndStatusAre503() throws Exception {
         ModelLoop neverScanned = new ModelLoop(Harness.settings(30_000), Clock.systemUTC());
         try (StatusServer server = new StatusServer(new InetSocketAddress("127.0.0.1", 0),
-                Optional.empty(), neverScanned::current, () -> true, "test",
+                Optional.empty(), neverScanned::current, () -> true, new MetricsPage("test", new ActionCounters()),
                 new StatusServer.Options(Duration.ofSeconds(60), 256), Clock.systemUTC())) {
             URI base = URI.create("http://127.0.0.1:" + server.port());
             assertEquals(503, client.send(HttpRequest.newBuilder(base.resolve("/readyz")).build(),
