@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openclaw.sessionstatus.testing.Await;
 import org.openclaw.sessionstatus.testing.Fixtures;
 import org.openclaw.sessionstatus.testing.Python;
 
@@ -192,6 +193,28 @@ class DaemonProcessIT {
         String output = new String(controller.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, controller.exitValue(), output);
         assertEquals(2, output.lines().filter(l -> l.contains("recommended=extend decision=extend")).count(), output);
+    }
+
+    @Test
+    void aMissingStateDirIsToldOnceWithTheSettingsThatNameItAndAgainWhenItAppears() throws Exception {
+        Path state = tmp.resolve("no-openclaw-yet");
+        daemon = new ServeProcess(tmp, Map.of("OPENCLAW_SESSION_STATUS_HTTP_SECRET", SECRET), "--state-dir",
+                state.toString());
+        port = daemon.port;
+        Await.until("a warning names the missing state dir", () -> !lines("WARN", state + " does not exist").isEmpty());
+        String warning = lines("WARN", state + " does not exist").get(0);
+        assertTrue(warning.contains("--state-dir") && warning.contains("stateDir") && warning.contains("$OPENCLAW_STATE_DIR"),
+                warning);
+        assertEquals(503, get("/plugins/session-status/status").statusCode());
+
+        Files.createDirectories(state.resolve("agents"));
+        Await.until("its arrival is told", () -> !lines("INFO", state + " exists now").isEmpty());
+        assertEquals(1, lines("WARN", "does not exist").size(), daemon.stderr.toString());
+    }
+
+    /** The daemon's stderr lines at that level that contain the text. */
+    List<String> lines(String level, String text) {
+        return daemon.stderr.stream().filter(line -> line.contains(" " + level + " ") && line.contains(text)).toList();
     }
 
     @Test

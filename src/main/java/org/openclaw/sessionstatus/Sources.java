@@ -10,12 +10,13 @@ import org.openclaw.sessionstatus.model.EvidenceSink;
 import org.openclaw.sessionstatus.source.GatewayConfigSource;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.Source;
+import org.openclaw.sessionstatus.source.StateDirPresence;
 import org.openclaw.sessionstatus.source.files.FileSource;
 import org.openclaw.sessionstatus.source.sqlite.SqliteSource;
 
 /**
  * Every source of one daemon, as one: the file era's session dirs and the SQLite era's databases — one state dir may
- * hold both — and, for {@code maxConcurrent: "auto"}, the gateway's config.
+ * hold both —, for {@code maxConcurrent: "auto"}, the gateway's config, and a look at whether the state dir exists.
  */
 public final class Sources implements AutoCloseable {
 
@@ -45,6 +46,7 @@ public final class Sources implements AutoCloseable {
         sources.add(new FileSource(settings.stateDir(), settings.extraSessionDirs(), processes, sink, clock));
         sources.add(new SqliteSource(settings.stateDir(), processes, sink, clock));
         settings.gatewayConfig().ifPresent(file -> sources.add(new GatewayConfigSource(file, sink)));
+        sources.add(new StateDirPresence(settings.stateDir()));
         return new Sources(sources);
     }
 
