@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 
 /** What a session key says: its agent, its kind (SPEC §2), and its redacted form (SPEC §3). */
-final class SessionKeys {
+public final class SessionKeys {
     static final String MAIN_KEY = "main";
 
     /** Segments after these name a person, a chat, or a run: they are hashed when keys are redacted. */
@@ -20,7 +20,7 @@ final class SessionKeys {
     }
 
     /** The agent id of {@code agent:<id>:…} keys; other keys ({@code global}, {@code node-…}) belong to the dir's agent. */
-    static String agent(String key, String fallback) {
+    public static String agent(String key, String fallback) {
         if (key.startsWith("agent:")) {
             int end = key.indexOf(':', "agent:".length());
             if (end > "agent:".length()) {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.openclaw.sessionstatus.model.Phase;
 
 /**
@@ -77,7 +75,7 @@ public final class LastMessage {
                 switch (field) {
                     case "type" -> type = json.getValueAsString();
                     case "customType" -> customType = json.getValueAsString();
-                    case "timestamp" -> timestamp = epochMillis(json.getValueAsString());
+                    case "timestamp" -> timestamp = Timestamps.epochMillis(json.getValueAsString(), 0);
                     case "message" -> {
                         if (value == JsonToken.START_OBJECT) {
                             while (json.nextToken() == JsonToken.FIELD_NAME) {
@@ -106,16 +104,5 @@ public final class LastMessage {
             return null;
         }
         return new Line(type, customType, role, stopReason, timestamp);
-    }
-
-    private static long epochMillis(String iso) {
-        if (iso == null) {
-            return 0;
-        }
-        try {
-            return Instant.parse(iso).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return 0;
-        }
     }
 }

@@ -3,9 +3,8 @@ package org.openclaw.sessionstatus.source.files;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.OptionalLong;
+import org.openclaw.sessionstatus.source.Timestamps;
 
 /**
  * A session write lock, {@code {"pid":N,"createdAt":"ISO","maxHoldMs":N,"starttime":N}}. A lock whose content cannot
@@ -36,13 +35,6 @@ record LockFile(OptionalLong pid, OptionalLong starttime, long createdAtMs, long
     }
 
     private static long createdAt(JsonNode node, long fallback) {
-        if (node != null && node.isTextual()) {
-            try {
-                return Instant.parse(node.textValue()).toEpochMilli();
-            } catch (DateTimeParseException e) {
-                return fallback;
-            }
-        }
-        return fallback;
+        return node != null && node.isTextual() ? Timestamps.epochMillis(node.textValue(), fallback) : fallback;
     }
 }

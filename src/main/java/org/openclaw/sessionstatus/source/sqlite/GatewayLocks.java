@@ -9,12 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import org.openclaw.sessionstatus.io.RegularFiles;
 import org.openclaw.sessionstatus.source.ReadCounters;
+import org.openclaw.sessionstatus.source.Timestamps;
 
 /**
  * The lock files of the gateway and of embedded ({@code --local}) runs: {@code <stateDir>/tmp/openclaw-<uid>/gateway*.lock},
@@ -91,20 +90,9 @@ final class GatewayLocks {
             }
             return new Holder(file.getFileName().toString(), lock.path("pid").asLong(), lock.path("startTime").asLong(0),
                     "agent-embedded".equals(lock.path("role").asText(null)),
-                    createdAt(lock.path("createdAt").asText(null), attributes.lastModifiedTime().toMillis()));
+                    Timestamps.epochMillis(lock.path("createdAt").asText(null), attributes.lastModifiedTime().toMillis()));
         } catch (IOException | RuntimeException e) {
             return null;
-        }
-    }
-
-    private static long createdAt(String iso, long fallback) {
-        if (iso == null) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(iso).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return fallback;
         }
     }
 }

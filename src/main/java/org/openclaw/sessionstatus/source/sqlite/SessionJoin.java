@@ -6,6 +6,7 @@ import java.util.Map;
 import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
 import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
+import org.openclaw.sessionstatus.model.SessionKeys;
 
 /**
  * Joins what the databases and lock files say into evidence (SPEC §2b): per session key, an agent database's window
@@ -84,12 +85,6 @@ final class SessionJoin {
 
     /** {@code agent:<id>:…} → {@code id}; OpenClaw's default agent otherwise. */
     static String agentOf(String key) {
-        if (key.startsWith("agent:")) {
-            int end = key.indexOf(':', "agent:".length());
-            if (end > "agent:".length()) {
-                return key.substring("agent:".length(), end);
-            }
-        }
-        return "main";
+        return SessionKeys.agent(key, "main");
     }
 }
