@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The command line (SPEC §7): {@code serve}, {@code status}, {@code snapshot}, {@code check}, {@code wait},
+ * The command line (docs/design.md §12): {@code serve}, {@code status}, {@code snapshot}, {@code check}, {@code wait},
  * {@code --version}, {@code --help}.
  */
 @Command(name = "openclaw-session-status", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,

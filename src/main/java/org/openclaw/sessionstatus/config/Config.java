@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The resolved, validated configuration (SPEC §6): a value for every {@link Setting}, defaults applied. Immutable:
- * built only by {@link ConfigLoader}, from values that are themselves immutable.
+ * The resolved, validated configuration (docs/design.md §10): a value for every {@link Setting}, defaults applied.
+ * Immutable: built only by {@link ConfigLoader}, from values that are themselves immutable.
  */
 public final class Config {
     private final Optional<Path> file;

@@ -13,9 +13,10 @@ import java.util.Optional;
 import org.openclaw.sessionstatus.io.RegularFiles;
 
 /**
- * Finds the bearer secret (SPEC §6): {@code http.secretFile}, then systemd's {@code $CREDENTIALS_DIRECTORY/secret},
- * then {@code http.secret} from the environment or the config file. With none, a random secret is generated once and
- * kept in a file only this user can read, so clients can read it and it survives restarts.
+ * Finds the bearer secret (docs/design.md §10): {@code http.secretFile}, then systemd's
+ * {@code $CREDENTIALS_DIRECTORY/secret}, then {@code http.secret} from the environment or the config file. With none, a
+ * random secret is generated once and kept in a file only this user can read, so clients can read it and it survives
+ * restarts.
  */
 public final class Secrets {
 

@@ -10,9 +10,9 @@ import java.util.Set;
 import org.openclaw.sessionstatus.model.RunningEvidence;
 
 /**
- * The table of configuration keys (SPEC §6): each with its type and default. Its JSON path, environment variable and
- * command-line flag all derive from its name, so the three can never disagree, and {@code check} prints by walking
- * {@link #ALL}, to which each key adds itself. A new key is one line here, plus the code that uses it.
+ * The table of configuration keys (docs/design.md §10): each with its type and default. Its JSON path, environment
+ * variable and command-line flag all derive from its name, so the three can never disagree, and {@code check} prints by
+ * walking {@link #ALL}, to which each key adds itself. A new key is one line here, plus the code that uses it.
  */
 public final class Setting<T> {
     /** Every key, in the order they are declared below, which is the order {@code check} prints them. */
@@ -40,8 +40,8 @@ public final class Setting<T> {
             new Setting<>("http.maxPushClients", ValueType.PUSH_CLIENTS, 256);
     public static final Setting<Long> ACTIVE_LEASE_MS =
             new Setting<>("busyState.activeLeaseMs", ValueType.NON_NEGATIVE_MS, 300_000L);
-    // The four lease timings sit at the top level in SPEC §6 but inside busyState in the seed's plugin config; both
-    // spellings are accepted so a config written from either document works.
+    // The four lease timings sit at the top level (docs/design.md §10) but inside busyState in the plugin's config;
+    // both spellings are accepted so a config written from either document works.
     public static final Setting<Long> CAUTIOUS_LEASE_MS =
             new Setting<>("cautiousLeaseMs", ValueType.NON_NEGATIVE_MS, 120_000L, "busyState.cautiousLeaseMs");
     public static final Setting<Long> IDLE_GRACE_MS =

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Where OpenClaw keeps its state and its config, resolved exactly as OpenClaw does (SPEC §1, §3). */
+/** Where OpenClaw keeps its state and its config, resolved exactly as OpenClaw does (docs/design.md §2). */
 public final class StateDirs {
     private static final List<String> LEGACY_NAMES = List.of(".clawdbot", ".moldbot", ".moltbot");
 

@@ -3,7 +3,10 @@ package org.openclaw.sessionstatus.http;
 import java.nio.charset.StandardCharsets;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 
-/** Content types and fixed bodies: errors as {@code {"ok":false,"error":"…"}} (SPEC §5), the probes' {@code {"ok":true}}. */
+/**
+ * Content types and fixed bodies: errors as {@code {"ok":false,"error":"…"}} (docs/design.md §9), the probes'
+ * {@code {"ok":true}}.
+ */
 final class Responses {
     static final String JSON = "application/json";
     static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";

@@ -31,10 +31,10 @@ import org.openclaw.sessionstatus.threads.DaemonThreads;
 import org.tinylog.Logger;
 
 /**
- * The HTTP surface (SPEC §5): one thread on a selector, never blocking on a client. Answers are prepared bytes, so
- * one thread serves tens of thousands of requests a second; what costs is clients that hold connections, and those
- * are bounded by {@link Limits}: a request head must arrive within 10 s, a kept-alive connection may idle 30 s, an
- * answer must be taken within 10 s, and past 1024 connections the one quiet the longest is closed to admit the next.
+ * The HTTP surface (docs/design.md §9): one thread on a selector, never blocking on a client. Answers are prepared
+ * bytes, so one thread serves tens of thousands of requests a second; what costs is clients that hold connections, and
+ * those are bounded by {@link Limits}: a request head must arrive within 10 s, a kept-alive connection may idle 30 s,
+ * an answer must be taken within 10 s, and past 1024 connections the one quiet the longest is closed to admit the next.
  * There is no limit per client address: a sidecar's clients all come from 127.0.0.1.
  *
  * <p>Push: when the model publishes a revision ({@link #published}), the thread wakes and hands it to every held

@@ -11,9 +11,9 @@ import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 
 /**
- * The JSON log stream (SPEC §5): one busy-state object per line — {@code startup} once the first scan is done,
- * {@code change} the moment {@code busy}, {@code confidence} or the recommended action changes, {@code snapshot} on
- * every periodic revision ({@code logIntervalMs}), {@code shutdown} last. Lines are built by Jackson and handed
+ * The JSON log stream (docs/design.md §9): one busy-state object per line — {@code startup} once the first scan is
+ * done, {@code change} the moment {@code busy}, {@code confidence} or the recommended action changes, {@code snapshot}
+ * on every periodic revision ({@code logIntervalMs}), {@code shutdown} last. Lines are built by Jackson and handed
  * whole to the sink, so each is valid JSON on one line. Stdout is a product contract: it is written directly, not
  * through a logging configuration a user's file could change.
  *

@@ -3,7 +3,7 @@ package org.openclaw.sessionstatus.model;
 import java.util.List;
 
 /**
- * The busy-state snapshot of SPEC §4 without its timestamps: two equal views are the same revision.
+ * The busy-state snapshot of docs/design.md §8 without its timestamps: two equal views are the same revision.
  *
  * @param lastObservedAtMs newest activity on any session, 0 if none
  */

@@ -7,7 +7,7 @@ import org.openclaw.sessionstatus.model.SessionEvidence.Store;
 import org.openclaw.sessionstatus.model.SessionEvidence.Transcript;
 
 /**
- * SPEC §2 and §2b in one place: from one session's evidence and the time, is it running, idle or stale — and when
+ * docs/design.md §5 in one place: from one session's evidence and the time, is it running, idle or stale — and when
  * does that answer next change by the clock alone. A pure function, so tests move time by passing another {@code now}.
  */
 final class Classifier {

@@ -7,7 +7,7 @@ import org.openclaw.sessionstatus.model.BusyView.Confidence;
 import org.openclaw.sessionstatus.model.BusyView.Reason;
 
 /**
- * SPEC §4's decision table, first match wins:
+ * The decision table of docs/design.md §7, first match wins:
  *
  * <pre>
  * not ready, or no session source readable  → unknown               (confidence unknown)

@@ -2,7 +2,9 @@ package org.openclaw.sessionstatus.model;
 
 import java.util.Set;
 
-/** The settings the model's rules read: which evidence counts, the windows, the lease timings (SPEC §2–§4). */
+/**
+ * The settings the model's rules read: which evidence counts, the windows, the lease timings (docs/design.md §5, §7).
+ */
 public record ModelSettings(
         Set<RunningEvidence> runningEvidence,
         long runningWindowMs,

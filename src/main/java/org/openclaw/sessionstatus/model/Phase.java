@@ -1,6 +1,6 @@
 package org.openclaw.sessionstatus.model;
 
-/** Where the last transcript message leaves a run (SPEC §2). */
+/** Where the last transcript message leaves a run (docs/design.md §5). */
 public enum Phase {
     /** The last message is from the user or a tool result: the model is being asked. */
     AWAITING_MODEL,

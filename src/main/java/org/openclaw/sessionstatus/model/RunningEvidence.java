@@ -2,9 +2,9 @@ package org.openclaw.sessionstatus.model;
 
 import java.util.Optional;
 
-/** The kinds of evidence that may call a session running (SPEC §2, §2b; config {@code runningEvidence}). */
+/** The kinds of evidence that may call a session running (docs/design.md §5; config {@code runningEvidence}). */
 public enum RunningEvidence implements WireName {
-    /** Last activity within {@code runningWindowMs}: the seed 000 rule. */
+    /** Last activity within {@code runningWindowMs}: the original plugin's rule. */
     MTIME,
     /** A write lock (or an embedded run's lock) held by a live process. */
     LOCK,

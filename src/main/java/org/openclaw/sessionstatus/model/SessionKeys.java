@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
-/** What a session key says: its agent, its kind (SPEC §2), and its redacted form (SPEC §3). */
+/** What a session key says: its agent, its kind and its redacted form (docs/design.md §6). */
 public final class SessionKeys {
     static final String MAIN_KEY = "main";
 

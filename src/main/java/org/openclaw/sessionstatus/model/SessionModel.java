@@ -142,7 +142,7 @@ public final class SessionModel {
 
     private Session track(SessionEvidence evidence) {
         String key = evidence.key();
-        // A transcript without a store entry is kind "other" whatever its name (SPEC §2).
+        // A transcript without a store entry is kind "other" whatever its name (docs/design.md §6).
         Kind kind = evidence.store() == null ? Kind.OTHER : SessionKeys.kind(key, evidence.chatType());
         Session session = new Session(evidence, settings.redactKeys() ? SessionKeys.redact(key) : key,
                 SessionKeys.agent(key, evidence.agentId()), kind);

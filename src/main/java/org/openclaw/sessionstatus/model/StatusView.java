@@ -3,7 +3,7 @@ package org.openclaw.sessionstatus.model;
 import java.util.List;
 
 /**
- * The session status of SPEC §3, without its timestamp: two equal views are the same revision.
+ * The session status of docs/design.md §8, without its timestamp: two equal views are the same revision.
  *
  * @param partial some session source (a dir, a database) cannot be read, or a rescan is filling the table in: the
  *     counts are what can be seen

@@ -12,7 +12,7 @@ import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.model.StatusView;
 
-/** The JSON documents of a snapshot, in the exact field order of the contracts (SPEC §3, §4, §5). */
+/** The JSON documents of a snapshot, in the exact field order of the contracts (docs/design.md §8). */
 final class Documents {
     private static final JsonFactory JSON = new JsonFactory();
     private static final DateTimeFormatter ISO_MILLIS =

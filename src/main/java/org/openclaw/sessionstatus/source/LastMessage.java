@@ -7,8 +7,8 @@ import java.io.IOException;
 import org.openclaw.sessionstatus.model.Phase;
 
 /**
- * The phase of a transcript's last message (SPEC §2), from its lines offered newest first — a file's tail in the
- * file era, {@code transcript_events} rows in the SQLite era. Only a few fields of each line are read; content is
+ * The phase of a transcript's last message (docs/design.md §5), from its lines offered newest first — a file's tail in
+ * the file era, {@code transcript_events} rows in the SQLite era. Only a few fields of each line are read; content is
  * skipped, and a line that is not one whole JSON object (cut off mid-write) is no evidence.
  */
 public final class LastMessage {

@@ -5,7 +5,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * Where OpenClaw keeps what the sources read, in both eras (openclaw-facts.md). What is on disk decides the era of
+ * Where OpenClaw keeps what the sources read, in both eras (docs/design.md §2–§4). What is on disk decides the era of
  * an agent, not a version number: an agent with a database is read from it, whatever else its dir holds.
  */
 public final class StateLayout {

@@ -13,7 +13,7 @@ import org.openclaw.sessionstatus.model.SessionEvidence.Lock;
 import org.openclaw.sessionstatus.model.SessionEvidence.Store;
 import org.openclaw.sessionstatus.model.SessionEvidence.Transcript;
 
-/** SPEC §2, case by case, with time moved by passing another {@code now}. */
+/** docs/design.md §5, case by case, with time moved by passing another {@code now}. */
 class ClassifierTest {
     static final long T0 = 1_795_320_000_000L;
     static final long WINDOW = 30_000;

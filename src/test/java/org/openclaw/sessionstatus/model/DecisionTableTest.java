@@ -15,7 +15,7 @@ import org.openclaw.sessionstatus.model.SessionEvidence.Lock;
 import org.openclaw.sessionstatus.model.SessionEvidence.Store;
 import org.openclaw.sessionstatus.model.SessionEvidence.Transcript;
 
-/** Every row of SPEC §4's decision table, through the session model with a moved clock. */
+/** Every row of the decision table (docs/design.md §7), through the session model with a moved clock. */
 class DecisionTableTest {
     static final long T0 = ClassifierTest.T0;
     static final SourceHealth SCANNED = new SourceHealth("dirs", true, 1, 0, false, 0, 1, 0, 0);

@@ -28,8 +28,8 @@ import org.openclaw.sessionstatus.io.RegularFiles;
 
 /**
  * One OpenClaw session dir: what its store, transcripts and locks say, joined into one {@link SessionEvidence} per
- * session (SPEC §1). A change to one file re-reads that file only and re-joins only the sessions it touches; the
- * evidence last sent is kept so only real changes reach the model. Used by one thread at a time.
+ * session (docs/design.md §3). A change to one file re-reads that file only and re-joins only the sessions it touches;
+ * the evidence last sent is kept so only real changes reach the model. Used by one thread at a time.
  */
 final class SessionDir {
     static final String STORE = "sessions.json";

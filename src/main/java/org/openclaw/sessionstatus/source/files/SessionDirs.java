@@ -12,10 +12,10 @@ import org.openclaw.sessionstatus.source.StateLayout;
 import org.tinylog.Logger;
 
 /**
- * Finds the session dirs there are now (SPEC §1): every {@code <stateDir>/agents/<id>/sessions} of an agent that has
- * no database (an agent with one is read by the SQLite source, so no key is counted twice), plus the configured
- * extra dirs. A missing state dir or extra dir, or an agents dir that cannot be listed, is unreadable: no one
- * mistakes "cannot see" for "idle".
+ * Finds the session dirs there are now (docs/design.md §3): every {@code <stateDir>/agents/<id>/sessions} of an agent
+ * that has no database (an agent with one is read by the SQLite source, so no key is counted twice), plus the
+ * configured extra dirs. A missing state dir or extra dir, or an agents dir that cannot be listed, is unreadable: no
+ * one mistakes "cannot see" for "idle".
  */
 final class SessionDirs {
     private SessionDirs() {

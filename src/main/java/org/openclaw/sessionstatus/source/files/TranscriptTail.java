@@ -6,8 +6,8 @@ import java.nio.channels.SeekableByteChannel;
 import org.openclaw.sessionstatus.source.LastMessage;
 
 /**
- * Reads the phase of a transcript's last message from its tail (SPEC §2). It reads {@value #FIRST_WINDOW} bytes
- * from the end and, only while no whole message line is in view (a long tool result), widens up to
+ * Reads the phase of a transcript's last message from its tail (docs/design.md §5). It reads {@value #FIRST_WINDOW}
+ * bytes from the end and, only while no whole message line is in view (a long tool result), widens up to
  * {@value #MAX_WINDOW} bytes: the cost is bounded whatever the file's size. A last line still being written is
  * skipped as unparseable.
  */

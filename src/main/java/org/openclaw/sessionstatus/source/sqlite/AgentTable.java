@@ -16,11 +16,11 @@ import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.source.ReadCounters;
 
 /**
- * What an agent database ({@code agents/<id>/agent/openclaw-agent.sqlite}) says of its sessions (SPEC §2b), kept up
- * to date: each key's current window, its queued inputs, and the phase of its last transcript event. After the
- * first read only the windows whose {@code updated_at} moved are read again (OpenClaw stamps it on every change,
- * and indexes it), so a change costs the same at 100 sessions as at 10 000. Everything is read again when the
- * database was (re)opened, when rows went missing, and at most every {@value #FULL_READ_SECONDS} s while it changes.
+ * What an agent database ({@code agents/<id>/agent/openclaw-agent.sqlite}) says of its sessions (docs/design.md §4),
+ * kept up to date: each key's current window, its queued inputs, and the phase of its last transcript event. After the
+ * first read only the windows whose {@code updated_at} moved are read again (OpenClaw stamps it on every change, and
+ * indexes it), so a change costs the same at 100 sessions as at 10 000. Everything is read again when the database was
+ * (re)opened, when rows went missing, and at most every {@value #FULL_READ_SECONDS} s while it changes.
  */
 final class AgentTable {
     private static final int PROGRESS_EVERY = 1_000;

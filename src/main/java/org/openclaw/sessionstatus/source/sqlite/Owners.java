@@ -10,9 +10,9 @@ import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
 import org.openclaw.sessionstatus.source.ProcessTable;
 
 /**
- * Whether the processes behind the databases' claims still run (SPEC §2b): the gateway — by its lock files, else by
- * its {@code gateway-owner} lease — and each running task's execution owner. A pid counts with its start time, as
- * OpenClaw checks it; where pids cannot be checked, a lease whose heartbeat is older than 90 s means the gateway is
+ * Whether the processes behind the databases' claims still run (docs/design.md §5): the gateway — by its lock files,
+ * else by its {@code gateway-owner} lease — and each running task's execution owner. A pid counts with its start time,
+ * as OpenClaw checks it; where pids cannot be checked, a lease whose heartbeat is older than 90 s means the gateway is
  * gone. Remembers when each process was first seen dead, so a stale claim is held from that moment.
  */
 final class Owners {

@@ -9,8 +9,8 @@ import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
 import org.openclaw.sessionstatus.model.SessionKeys;
 
 /**
- * Joins what the databases and lock files say into evidence (SPEC §2b): per session key, an agent database's window
- * and queued inputs, the state database's running tasks for that key (a turn accepted before the agent database
+ * Joins what the databases and lock files say into evidence (docs/design.md §5): per session key, an agent database's
+ * window and queued inputs, the state database's running tasks for that key (a turn accepted before the agent database
  * shows it), and the owner of those claims; and the runs that are not sessions — the gateway's own (cron, heartbeat)
  * and embedded ones — as background evidence: busy, but not in the status.
  */

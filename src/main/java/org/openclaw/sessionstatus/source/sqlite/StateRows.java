@@ -13,8 +13,8 @@ import java.util.Set;
 import org.openclaw.sessionstatus.source.ReadCounters;
 
 /**
- * What the state database ({@code state/openclaw.sqlite}) says of runs in flight (SPEC §2b): the tasks it holds
- * {@code running} — a turn from its admission, a cron or heartbeat run — and the gateway's owner lease.
+ * What the state database ({@code state/openclaw.sqlite}) says of runs in flight (docs/design.md §4, §5): the tasks it
+ * holds {@code running} — a turn from its admission, a cron or heartbeat run — and the gateway's owner lease.
  */
 record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
     static final Map<String, Set<String>> REQUIRED = Map.of(
