@@ -12,7 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -89,6 +93,50 @@ class PackagingIT {
         Process installed = new ProcessBuilder("dpkg", "-s", "openclaw-session-status").start();
         Assumptions.assumeTrue(installed.waitFor() != 0, "skipped: the package is installed on this machine already");
         assertScript("packaging/test-deb.sh", "test-deb: OK");
+    }
+
+    /**
+     * The copyright file in Debian's machine-readable format 1.0: a header naming the format, then paragraphs of
+     * fields; each {@code Files} paragraph has a {@code Copyright} and a {@code License}, and every licence it names
+     * has its text, in place or in a {@code License} paragraph of its own.
+     */
+    @Test
+    void theDebsCopyrightFileIsMachineReadable() throws IOException {
+        List<Map<String, String>> paragraphs = new ArrayList<>();
+        for (String paragraph : Files.readString(Path.of("packaging/deb/copyright")).split("\n\n")) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            String field = null;
+            for (String line : paragraph.strip().split("\n")) {
+                if (line.startsWith(" ")) {
+                    assertNotNull(field, "a continuation line before any field: " + line);
+                    fields.merge(field, "\n" + line.strip(), String::concat);
+                } else {
+                    int colon = line.indexOf(':');
+                    assertTrue(colon > 0, "not a field: " + line);
+                    field = line.substring(0, colon);
+                    assertEquals(null, fields.put(field, line.substring(colon + 1).strip()), "repeated: " + field);
+                }
+            }
+            paragraphs.add(fields);
+        }
+        assertEquals("https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/", paragraphs.get(0).get("Format"));
+        Set<String> texts = new HashSet<>();
+        paragraphs.stream().filter(p -> !p.containsKey("Files") && p.containsKey("License"))
+                .forEach(p -> texts.add(p.get("License").lines().findFirst().orElseThrow()));
+        List<String> wrong = new ArrayList<>();
+        for (Map<String, String> files : paragraphs.stream().filter(p -> p.containsKey("Files")).toList()) {
+            if (!files.containsKey("Copyright") || !files.containsKey("License")) {
+                wrong.add(files.get("Files") + ": no Copyright or License");
+                continue;
+            }
+            String[] license = files.get("License").split("\n", 2);
+            for (String name : license[0].split(" (and|or) ")) {
+                if (license.length == 1 && !texts.contains(name)) {
+                    wrong.add(files.get("Files") + ": no text for " + name);
+                }
+            }
+        }
+        assertEquals(List.of(), wrong);
     }
 
     /** group, artifact, type, version of each jar bundled, as {@code mvn package} listed them. */
