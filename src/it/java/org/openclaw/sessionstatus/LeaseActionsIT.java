@@ -69,7 +69,7 @@ class LeaseActionsIT {
                         "ECS_AGENT_URI", agent.uri().toString(), "KUBERNETES_SERVICE_HOST", "127.0.0.1",
                         "KUBERNETES_SERVICE_PORT", Integer.toString(api.port()), "POD_NAME", FakeKubernetes.POD),
                         "--state-dir", tmp.resolve("state").toString(), "--running-window-ms", "300",
-                        "--actions-timeout-ms", "500",
+                        "--actions-timeout-ms", "2000", // under load, a first call to a live agent can take 0.5 s
                         "--actions-ecs-task-protection-enabled", "true",
                         "--actions-pod-deletion-cost-enabled", "true",
                         "--actions-pod-deletion-cost-service-account-dir", api.serviceAccount().toString(),
