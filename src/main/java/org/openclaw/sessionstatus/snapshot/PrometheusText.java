@@ -54,7 +54,8 @@ final class PrometheusText {
         // NaN, not 0, when no run is scheduled: 0 would read as a wake due since 1970 (Prometheus' own advice for a
         // value that does not exist yet), and an absent series breaks alert rules and KEDA queries alike.
         metrics.family("next_wake_timestamp_seconds", "gauge",
-                "When the gateway next runs scheduled work by itself (lease nextWakeAt), unix time in seconds; NaN when none.");
+                "When the gateway next runs scheduled work by itself (lease nextWakeAt), unix time in seconds;"
+                        + " NaN when none.");
         metrics.sample("next_wake_timestamp_seconds",
                 busy.nextWakeAtMs() > 0 ? BigDecimal.valueOf(busy.nextWakeAtMs(), 3).toPlainString() : "NaN");
         metrics.gauge("wake_required", "1 while the lease says release_after_grace and a scheduled run is pending.",

@@ -49,8 +49,9 @@ record CronJobs(List<Long> nextRunsAtMs) {
                 : "";
         // A malformed state_json costs its own job only: json_extract would fail the whole statement on it. Before
         // 2026.9, cron_jobs also had the next run as a column of its own.
-        String sql = "SELECT coalesce(CASE WHEN json_valid(j.state_json) THEN json_extract(j.state_json, '$.nextRunAtMs')"
-                + " END, " + (columns.contains("next_run_at_ms") ? "j.next_run_at_ms" : "NULL") + "), " + started
+        String sql = "SELECT coalesce(CASE WHEN json_valid(j.state_json)"
+                + " THEN json_extract(j.state_json, '$.nextRunAtMs') END, "
+                + (columns.contains("next_run_at_ms") ? "j.next_run_at_ms" : "NULL") + "), " + started
                 + " FROM cron_jobs j WHERE j.enabled != 0" + agentAlive;
         List<Long> next = new ArrayList<>();
         try (ResultSet rows = queries.prepared(sql).executeQuery()) {

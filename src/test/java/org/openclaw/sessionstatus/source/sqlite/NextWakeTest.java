@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -73,9 +74,14 @@ class NextWakeTest {
         try (Harness harness = harness(fixture, revive, clock)) {
             Snapshot snapshot = harness.awaitSnapshot("the fixture read", s -> s.busy().action() == action);
             assertEquals(nextWake, nextWake(snapshot));
-            assertTrue(lease(snapshot).endsWith("\"wakeRequired\":" + wakeRequired + ",\"nextWakeAt\":\"" + nextWake + "\"}}"),
-                    lease(snapshot));
-            assertTrue(new String(snapshot.busyJson(), StandardCharsets.UTF_8).contains("\"nextWakeAt\":\"" + nextWake + "\""));
+            String lease = "\"wakeRequired\":" + wakeRequired + ",\"nextWakeAt\":\"" + nextWake + "\"}";
+            assertTrue(lease(snapshot).endsWith(lease + "}"), lease(snapshot));
+            assertTrue(new String(snapshot.busyJson(), StandardCharsets.UTF_8).contains(lease + ","), "the same in the busy state");
+            String metrics = new String(snapshot.metricsText(), StandardCharsets.UTF_8);
+            assertTrue(metrics.contains("\nopenclaw_session_status_next_wake_timestamp_seconds "
+                    + new BigDecimal(nextWake.toEpochMilli()).movePointLeft(3) + "\n"), metrics);
+            assertTrue(metrics.contains("\nopenclaw_session_status_wake_required " + (wakeRequired ? 1 : 0) + "\n"),
+                    metrics);
         }
     }
 
@@ -138,6 +144,8 @@ class NextWakeTest {
             assertEquals(Action.RELEASE_AFTER_GRACE, none.busy().action());
             assertFalse(none.busy().wakeRequired());
             assertTrue(lease(none).endsWith("\"wakeRequired\":false,\"nextWakeAt\":null}}"), lease(none));
+            assertTrue(new String(none.metricsText(), StandardCharsets.UTF_8)
+                    .contains("\nopenclaw_session_status_next_wake_timestamp_seconds NaN\n"));
         });
     }
 
@@ -148,9 +156,10 @@ class NextWakeTest {
             Instant soon = clock.instant().plus(Duration.ofMinutes(1));
             gateway.exec(job("ops-old", "ops", soon, now - 60_000));
             awaitWake(harness, soon);
-            // What `openclaw agents delete ops` leaves in the journal (it removes the agent's jobs too, unless cut short).
-            gateway.exec("INSERT INTO agent_deletion_journal (agent_id, agent_dir, workspace_dir, sessions_dir, created_at)"
-                    + " VALUES ('ops', '/x/agents/ops/agent', '/x/ws/ops', '/x/agents/ops/sessions', " + now + ")");
+            // What `openclaw agents delete ops` leaves in the journal (it removes the agent's jobs too, unless cut
+            // short).
+            gateway.exec("INSERT INTO agent_deletion_journal (agent_id, agent_dir, workspace_dir, sessions_dir,"
+                    + " created_at) VALUES ('ops', '/x/agents/ops/agent', '/x/ws/ops', '/x/agents/ops/sessions', " + now + ")");
             awaitWake(harness, HEARTBEAT);
             // The agent made again, with a job of its own.
             Instant later = soon.plus(Duration.ofMinutes(1));
@@ -208,7 +217,8 @@ class NextWakeTest {
             }
             statement.execute("INSERT INTO cron_jobs (store_key, job_id, name, enabled, created_at_ms, agent_id,"
                     + " schedule_kind, session_target, wake_mode, payload_kind, next_run_at_ms, job_json, updated_at)"
-                    + " VALUES ('s', 'j', 'j', 1, 1, 'main', 'every', 'main', 'now', 'systemEvent', 1795378603455, '{}', 1)");
+                    + " VALUES ('s', 'j', 'j', 1, 1, 'main', 'every', 'main', 'now', 'systemEvent', "
+                    + HEARTBEAT.toEpochMilli() + ", '{}', 1)");
         }
         try (Database database = new Database(file, Map.of(), () -> { })) {
             CronJobs jobs = database.readIfChanged((queries, fresh) -> CronJobs.read(queries), true).orElseThrow();
