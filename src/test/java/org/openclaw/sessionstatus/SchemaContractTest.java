@@ -119,6 +119,9 @@ class SchemaContractTest {
         Path state = Fixtures.copySqlite("queued", tmp.resolve("sqlite"));
         Map<String, String> env = Map.of("HOME", tmp.toString());
         Snapshot queued = Daemon.scanOnce(config(state, env), env, Clock.systemUTC());
+        // Read long after it was recorded: its gateway is gone and its heartbeat fell due and never ran.
+        assertTrue(new String(queued.leaseJson(), StandardCharsets.UTF_8)
+                .contains("\"wakeRequired\":true,\"nextWakeAt\":\"2026-11-22T19:44:25.005Z\""));
         assertConforms(Schemas.STATUS, new String(queued.statusJson(), StandardCharsets.UTF_8));
         assertConforms(Schemas.BUSY_STATE, new String(queued.busyJson(), StandardCharsets.UTF_8));
         assertConforms(Schemas.LEASE, new String(queued.leaseJson(), StandardCharsets.UTF_8));
