@@ -76,8 +76,8 @@ public final class SqliteSource extends WatchedSource {
     private final ReadCounters counters = new ReadCounters();
     private StateRows stateRows = StateRows.none();
     private CronJobs cronJobs = CronJobs.none();
-    /** The next wake last told to the sink; null: nothing told yet. */
-    private OptionalLong sentWake;
+    /** The next wake last told to the sink. */
+    private OptionalLong sentWake = OptionalLong.empty();
     private boolean stateUnreadable;
     private List<GatewayLocks.Holder> locks = List.of();
     private final Map<String, SessionEvidence> sent = new HashMap<>();
@@ -134,8 +134,7 @@ public final class SqliteSource extends WatchedSource {
         join(evidence::put, key -> { });
         sent.putAll(evidence);
         sink.accept(List.of(PartitionUpdate.replace(partition, List.copyOf(evidence.values()))));
-        sentWake = null;
-        deliverNextWake();
+        deliverNextWake(true);
         scanned = true;
         publishHealth(false);
     }
@@ -362,7 +361,7 @@ public final class SqliteSource extends WatchedSource {
         if (!upserts.isEmpty() || !removed.isEmpty()) {
             sink.accept(List.of(PartitionUpdate.patch(partition, upserts, removed)));
         }
-        deliverNextWake();
+        deliverNextWake(false);
         publishHealth(false);
     }
 
@@ -370,10 +369,10 @@ public final class SqliteSource extends WatchedSource {
     private record StateRead(StateRows rows, CronJobs cronJobs) {
     }
 
-    /** The earliest pending cron run, when it changed. */
-    private void deliverNextWake() {
+    /** The earliest pending cron run, when it changed, or {@code always} (a rescan: the model may have started over). */
+    private void deliverNextWake(boolean always) {
         OptionalLong wake = cronJobs.nextWake();
-        if (!wake.equals(sentWake)) {
+        if (always || !wake.equals(sentWake)) {
             sentWake = wake;
             sink.nextWake(HEALTH, wake);
         }
