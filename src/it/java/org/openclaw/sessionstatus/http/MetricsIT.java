@@ -93,6 +93,10 @@ class MetricsIT {
         assertEquals(1.0, figure.apply("confidence{confidence=" + busy.get("confidence").asText() + "}"));
         assertEquals(Instant.parse(busy.get("lastObservedAt").asText()).toEpochMilli() / 1000.0,
                 figure.apply("last_activity_timestamp_seconds"), 0.0005);
+        // No cron job is scheduled in a file-era state dir: NaN, which the official parser must take as a number.
+        assertTrue(busy.get("lease").get("nextWakeAt").isNull());
+        assertTrue(Double.isNaN(figure.apply("next_wake_timestamp_seconds")));
+        assertEquals(0.0, figure.apply("wake_required"));
         assertEquals(Double.parseDouble(etag.replaceAll("\"[0-9a-f]+-([0-9]+)\"", "$1")), figure.apply("snapshot_revision"));
         assertEquals(1.0, figure.apply("source_dirs{state=readable}"));
         assertTrue(figure.apply("rescans_total") >= 1, "the first scan counts");

@@ -6,22 +6,32 @@ import java.util.List;
  * The busy-state snapshot of docs/design.md §8 without its timestamps: two equal views are the same revision.
  *
  * @param lastObservedAtMs newest activity on any session, 0 if none
+ * @param nextWakeAtMs when the gateway next runs scheduled work by itself (the earliest enabled cron job's next run,
+ *     the earliest any source knows of), 0 if none is known; at or before now: a run is due and not yet started
  */
 public record BusyView(boolean busy, Confidence confidence, boolean stale, List<Reason> reasons, Action action,
-        long extendForMs, long idleGraceMs, Totals totals, long lastObservedAtMs) {
+        long extendForMs, long idleGraceMs, Totals totals, long lastObservedAtMs, long nextWakeAtMs) {
 
     public BusyView {
         reasons = List.copyOf(reasons);
     }
 
     /**
+     * A controller that stops the gateway now must start it again by {@code nextWakeAtMs}: the lease says release
+     * and a scheduled run is pending.
+     */
+    public boolean wakeRequired() {
+        return action == Action.RELEASE_AFTER_GRACE && nextWakeAtMs > 0;
+    }
+
+    /**
      * Whether this view is news to a consumer that last heard {@code previous} (null: nothing yet): {@code busy},
-     * {@code confidence} or the recommended action differ. What the log stream's and the event stream's
-     * {@code change} events are made of.
+     * {@code confidence}, the recommended action or the next wake differ. What the log stream's and the event
+     * stream's {@code change} events are made of.
      */
     public boolean changedFrom(BusyView previous) {
         return previous == null || busy != previous.busy || confidence != previous.confidence
-                || action != previous.action;
+                || action != previous.action || nextWakeAtMs != previous.nextWakeAtMs;
     }
 
     public enum Confidence implements WireName { BEST_EFFORT, PARTIAL, UNKNOWN }

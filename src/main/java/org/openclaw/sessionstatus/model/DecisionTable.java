@@ -26,7 +26,8 @@ final class DecisionTable {
     private DecisionTable() {
     }
 
-    static BusyView decide(Tally tally, SourceHealth source, ModelSettings settings) {
+    /** @param nextWakeAtMs the next scheduled run, 0 if none: reported whatever the action */
+    static BusyView decide(Tally tally, SourceHealth source, long nextWakeAtMs, ModelSettings settings) {
         boolean unavailable = source.unavailable();
         boolean partial = source.partial();
         List<Reason> reasons = new ArrayList<>();
@@ -63,7 +64,7 @@ final class DecisionTable {
         BusyView.Totals totals = new BusyView.Totals(tally.running() + tally.queued(), tally.queued(), tally.running(),
                 tally.completedRecently(), tally.failures(), tally.stale());
         return new BusyView(tally.running() > 0, confidence, tally.stale() > 0, reasons, action, extendFor,
-                settings.idleGraceMs(), totals, tally.lastObservedAtMs());
+                settings.idleGraceMs(), totals, tally.lastObservedAtMs(), nextWakeAtMs);
     }
 
     private static void addIf(List<Reason> reasons, boolean condition, Reason reason) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
@@ -95,6 +96,8 @@ public final class SessionModel {
     private int cronRuns;
     private int recentActivity;
     private final Map<String, SourceHealth> health = new TreeMap<>();
+    /** Each source's earliest scheduled run, by source: a source that knows none has no entry. */
+    private final Map<String, Long> wakes = new TreeMap<>();
     /** Sources that stopped making progress: what they said last may no longer hold. */
     private Set<String> stalled = Set.of();
     private int maxConcurrent;
@@ -114,6 +117,7 @@ public final class SessionModel {
         health.values().forEach(h -> fresh.health.put(h.source(), h.asRescanning()));
         fresh.maxConcurrent = maxConcurrent;
         fresh.stalled = stalled;
+        fresh.wakes.putAll(wakes);
         return fresh;
     }
 
@@ -173,6 +177,15 @@ public final class SessionModel {
         this.maxConcurrent = slots.orElse(settings.maxConcurrent());
     }
 
+    /** A source's earliest scheduled run replaces what it said before; empty: it knows of none. */
+    public void nextWake(String source, OptionalLong atMs) {
+        if (atMs.isPresent()) {
+            wakes.put(source, atMs.getAsLong());
+        } else {
+            wakes.remove(source);
+        }
+    }
+
     public Evaluation evaluate(long now) {
         for (Session session : unclassified) {
             classify(session, now);
@@ -202,7 +215,7 @@ public final class SessionModel {
         long lastObserved = activity.isEmpty() ? 0 : activity.lastKey();
         BusyView busy = DecisionTable.decide(new DecisionTable.Tally(running, queued, stale, completedRecently, failures,
                 agentRuns > 0, toolCalls > 0, subagentRuns > 0, cronRuns > 0, recentActivity > 0, lastObserved),
-                combined, settings);
+                combined, wakes.values().stream().mapToLong(Long::longValue).min().orElse(0), settings);
         return new Evaluation(combined.scanned(), status, busy, combined, health,
                 due.isEmpty() ? Long.MAX_VALUE : due.peek().at());
     }

@@ -117,11 +117,7 @@ final class Documents {
         }
         json.writeStringField("generatedAt", iso(generatedAt));
         if (event != null) {
-            if (view.lastObservedAtMs() > 0) {
-                json.writeStringField("lastObservedAt", iso(Instant.ofEpochMilli(view.lastObservedAtMs())));
-            } else {
-                json.writeNullField("lastObservedAt");
-            }
+            instantOrNull(json, "lastObservedAt", view.lastObservedAtMs());
         }
         json.writeBooleanField("busy", view.busy());
         json.writeStringField("confidence", view.confidence().wireName());
@@ -133,8 +129,18 @@ final class Documents {
         json.writeStringField("recommendedAction", view.action().wireName());
         json.writeNumberField("extendForMs", view.extendForMs());
         json.writeNumberField("idleGraceMs", view.idleGraceMs());
-        json.writeBooleanField("wakeRequired", false);
+        json.writeBooleanField("wakeRequired", view.wakeRequired());
+        instantOrNull(json, "nextWakeAt", view.nextWakeAtMs());
         json.writeEndObject();
+    }
+
+    /** An epoch-ms instant as ISO, or null when it is 0 (none). */
+    private static void instantOrNull(JsonGenerator json, String field, long epochMs) throws IOException {
+        if (epochMs > 0) {
+            json.writeStringField(field, iso(Instant.ofEpochMilli(epochMs)));
+        } else {
+            json.writeNullField(field);
+        }
     }
 
     private interface Body {

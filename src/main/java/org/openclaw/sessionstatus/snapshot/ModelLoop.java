@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
@@ -131,6 +132,11 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     @Override
     public void maxConcurrent(OptionalInt slots) {
         inbox.add(m -> m.maxConcurrent(slots));
+    }
+
+    @Override
+    public void nextWake(String source, OptionalLong atMs) {
+        inbox.add(m -> m.nextWake(source, atMs));
     }
 
     @Override

@@ -50,6 +50,15 @@ final class PrometheusText {
         metrics.family("last_activity_timestamp_seconds", "gauge",
                 "Newest activity on any session, unix time in seconds; 0 when none was seen.");
         metrics.sample("last_activity_timestamp_seconds", BigDecimal.valueOf(busy.lastObservedAtMs(), 3).toPlainString());
+        // NaN, not 0, when no run is scheduled: 0 would read as a wake due since 1970 (Prometheus' own advice for a
+        // value that does not exist yet), and an absent series breaks alert rules and KEDA queries alike.
+        metrics.family("next_wake_timestamp_seconds", "gauge",
+                "When the gateway next runs scheduled work by itself (lease nextWakeAt), unix time in seconds;"
+                        + " NaN when none.");
+        metrics.sample("next_wake_timestamp_seconds",
+                busy.nextWakeAtMs() > 0 ? BigDecimal.valueOf(busy.nextWakeAtMs(), 3).toPlainString() : "NaN");
+        metrics.gauge("wake_required", "1 while the lease says release_after_grace and a scheduled run is pending.",
+                busy.wakeRequired() ? 1 : 0);
         metrics.gauge("snapshot_revision", "Revision of the snapshot these figures come from (the ETag's number).", revision);
         for (SourceHealth source : sources.values()) {
             String family = "source_" + source.source();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.openclaw.sessionstatus.model.BusyView.Action;
@@ -123,5 +124,28 @@ class DecisionTableTest {
         assertEquals(List.of(Reason.IDLE), quiet.reasons());
         assertEquals(0, quiet.totals().completedRecently());
         assertEquals(0, at(T0 + 600_000).totals().failures(), "failures count for activityTtlMs");
+    }
+
+    @Test
+    void theNextWakeIsTheEarliestOfEverySourcesAndIsRequiredOnlyWhenReleased() {
+        model.health(SCANNED);
+        assertEquals(0, at(T0).nextWakeAtMs(), "no source knows of a scheduled run");
+        assertFalse(at(T0).wakeRequired());
+
+        model.nextWake("databases", OptionalLong.of(T0 + 600_000));
+        model.nextWake("gateway", OptionalLong.of(T0 + 60_000));
+        BusyView released = at(T0);
+        assertEquals(Action.RELEASE_AFTER_GRACE, released.action());
+        assertEquals(T0 + 60_000, released.nextWakeAtMs(), "the earliest any source knows of");
+        assertTrue(released.wakeRequired());
+
+        model.nextWake("gateway", OptionalLong.empty());
+        assertEquals(T0 + 600_000, at(T0).nextWakeAtMs(), "a source that knows of none no longer counts");
+
+        sessions(session("agent:main:main", new Transcript(T0, 10, Phase.IN_TOOL_CALL, T0), null, null));
+        BusyView running = at(T0 + 1);
+        assertEquals(Action.EXTEND, running.action());
+        assertEquals(T0 + 600_000, running.nextWakeAtMs(), "reported whatever the action");
+        assertFalse(running.wakeRequired(), "a gateway that keeps running needs no wake");
     }
 }

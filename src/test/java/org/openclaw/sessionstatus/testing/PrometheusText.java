@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,8 @@ public record PrometheusText(Map<String, Double> samples, Map<String, String> ty
         Map<String, Double> samples = new HashMap<>();
         Map<String, String> types = new HashMap<>();
         Set<String> labelNames = new HashSet<>();
-        for (JsonNode family : new ObjectMapper().readTree(out)) {
+        // Python's json writes a NaN sample as NaN, which strict JSON has no word for.
+        for (JsonNode family : JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build().readTree(out)) {
             types.put(family.get("name").asText(), family.get("type").asText());
             for (JsonNode sample : family.get("samples")) {
                 List<String> labels = new ArrayList<>();

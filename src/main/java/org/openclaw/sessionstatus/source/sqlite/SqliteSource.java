@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
@@ -74,6 +75,9 @@ public final class SqliteSource extends WatchedSource {
     private final Database state;
     private final ReadCounters counters = new ReadCounters();
     private StateRows stateRows = StateRows.none();
+    private CronJobs cronJobs = CronJobs.none();
+    /** The next wake last told to the sink. */
+    private OptionalLong sentWake = OptionalLong.empty();
     private boolean stateUnreadable;
     private List<GatewayLocks.Holder> locks = List.of();
     private final Map<String, SessionEvidence> sent = new HashMap<>();
@@ -130,6 +134,7 @@ public final class SqliteSource extends WatchedSource {
         join(evidence::put, key -> { });
         sent.putAll(evidence);
         sink.accept(List.of(PartitionUpdate.replace(partition, List.copyOf(evidence.values()))));
+        deliverNextWake(true);
         scanned = true;
         publishHealth(false);
     }
@@ -266,12 +271,17 @@ public final class SqliteSource extends WatchedSource {
         if (!state.exists()) {
             state.close();
             stateRows = StateRows.none();
+            cronJobs = CronJobs.none();
             stateUnreadable = false;
             return false;
         }
         try {
-            Optional<StateRows> rows = state.readIfChanged((queries, fresh) -> StateRows.read(queries, counters, clock.millis()), force);
-            rows.ifPresent(read -> stateRows = read);
+            Optional<StateRead> rows = state.readIfChanged((queries, fresh) ->
+                    new StateRead(StateRows.read(queries, counters, clock.millis()), CronJobs.read(queries)), force);
+            rows.ifPresent(read -> {
+                stateRows = read.rows();
+                cronJobs = read.cronJobs();
+            });
             stateUnreadable = false;
             return rows.isPresent();
         } catch (Database.Unreadable e) {
@@ -351,7 +361,21 @@ public final class SqliteSource extends WatchedSource {
         if (!upserts.isEmpty() || !removed.isEmpty()) {
             sink.accept(List.of(PartitionUpdate.patch(partition, upserts, removed)));
         }
+        deliverNextWake(false);
         publishHealth(false);
+    }
+
+    /** The state database's rows, read in one transaction. */
+    private record StateRead(StateRows rows, CronJobs cronJobs) {
+    }
+
+    /** The earliest pending cron run, when it changed, or {@code always} (a rescan: the model may have started over). */
+    private void deliverNextWake(boolean always) {
+        OptionalLong wake = cronJobs.nextWake();
+        if (always || !wake.equals(sentWake)) {
+            sentWake = wake;
+            sink.nextWake(HEALTH, wake);
+        }
     }
 
     private void publishHealth(boolean rescanning) {
