@@ -24,20 +24,19 @@ import org.openclaw.sessionstatus.source.ReadCounters;
  */
 final class AgentTable {
     private static final int PROGRESS_EVERY = 1_000;
-    /** Tables and columns the queries need: a database without them is one this version cannot interpret. */
+    /**
+     * What says which sessions there are and whether one runs: a database without it is one this version cannot
+     * interpret. Every other column and table costs only what it tells when missing (times, chat type, queued
+     * inputs, the transcript's phase).
+     */
     static final Map<String, Set<String>> REQUIRED = Map.of(
             "session_nodes", Set.of("session_key", "current_session_id"),
-            "session_windows", Set.of("session_id", "status", "started_at", "ended_at", "updated_at",
-                    "transcript_updated_at", "chat_type"),
-            "session_pending_inputs", Set.of("session_key", "state", "accepted_at"));
+            "session_windows", Set.of("session_id", "status", "updated_at"));
     /** How many of the newest transcript events are looked at for the last message: the cost stays bounded. */
     private static final int LAST_EVENTS = 16;
     /** Windows stamped this long before the newest one seen are read again: commits are not in stamp order. */
     private static final long WATERMARK_SLACK_MS = 5_000;
     private static final long FULL_READ_SECONDS = 30;
-    // Columns of session_nodes after its large entry_json are not read: reaching them means walking overflow pages.
-    private static final String COLUMNS = "SELECT n.session_key, n.current_session_id, w.status, w.started_at,"
-            + " w.ended_at, w.updated_at, w.transcript_updated_at, w.chat_type";
 
     /**
      * One session key. Times are epoch ms, 0 when NULL.
@@ -130,11 +129,13 @@ final class AgentTable {
 
     private Map<String, Row> windows(Database.Queries queries, boolean full, long readAt) throws SQLException {
         Map<String, Row> read = new HashMap<>();
+        String columns = columns(queries);
         PreparedStatement windows = queries.prepared(full
-                ? COLUMNS + " FROM session_nodes n LEFT JOIN session_windows w ON w.session_id = n.current_session_id"
-                : COLUMNS + " FROM session_windows w JOIN session_nodes n ON n.current_session_id = w.session_id"
+                ? columns + " FROM session_nodes n LEFT JOIN session_windows w ON w.session_id = n.current_session_id"
+                : columns + " FROM session_windows w JOIN session_nodes n ON n.current_session_id = w.session_id"
                         + " WHERE w.updated_at >= ?");
-        PreparedStatement events = queries.hasTable("transcript_events") ? queries.prepared("SELECT event_json"
+        PreparedStatement events = queries.hasColumns("transcript_events", "event_json", "session_id", "seq")
+                ? queries.prepared("SELECT event_json"
                 + " FROM transcript_events WHERE session_id = ? ORDER BY seq DESC LIMIT " + LAST_EVENTS) : null;
         if (!full) {
             windows.setLong(1, watermark - WATERMARK_SLACK_MS);
@@ -150,6 +151,18 @@ final class AgentTable {
             }
         }
         return read;
+    }
+
+    /**
+     * The windows' columns; one this database lacks reads as NULL. Columns of session_nodes after its large
+     * entry_json are not read: reaching them means walking overflow pages.
+     */
+    private static String columns(Database.Queries queries) throws SQLException {
+        StringBuilder select = new StringBuilder("SELECT n.session_key, n.current_session_id, w.status");
+        for (String column : new String[] {"started_at", "ended_at", "updated_at", "transcript_updated_at", "chat_type"}) {
+            select.append(", ").append(queries.hasColumns("session_windows", column) ? "w." + column : "NULL");
+        }
+        return select.toString();
     }
 
     private static Row withQueued(Row row, long[] queued) {
@@ -173,7 +186,11 @@ final class AgentTable {
     /** Queued inputs by key (count, newest {@code accepted_at}): a small table, read whole. */
     private Map<String, long[]> queuedInputs(Database.Queries queries, long readAt) throws SQLException {
         Map<String, long[]> queued = new HashMap<>();
-        try (ResultSet result = queries.prepared("SELECT session_key, count(*), max(accepted_at)"
+        if (!queries.hasColumns("session_pending_inputs", "session_key", "state")) {
+            return queued;
+        }
+        try (ResultSet result = queries.prepared("SELECT session_key, count(*), max("
+                + queries.columnOrNull("session_pending_inputs", "accepted_at") + ")"
                 + " FROM session_pending_inputs WHERE state = 'queued' GROUP BY session_key").executeQuery()) {
             while (result.next()) {
                 queued.put(result.getString(1), new long[] {result.getLong(2),

@@ -24,6 +24,7 @@ import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
 import org.openclaw.sessionstatus.model.SourceHealth;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.ReadCounters;
 import org.openclaw.sessionstatus.source.StateLayout;
@@ -58,9 +59,9 @@ public final class SqliteSource extends WatchedSource {
         final AgentTable table;
         boolean unreadable;
 
-        Agent(String id, Path file, AgentTable table, Runnable progress) {
+        Agent(String id, Path file, AgentTable table, Runnable progress, AccessWarnings warnings) {
             this.id = id;
-            this.database = new Database(file, AgentTable.REQUIRED, progress);
+            this.database = new Database(file, AgentTable.REQUIRED, progress, warnings);
             this.table = table;
         }
     }
@@ -76,6 +77,13 @@ public final class SqliteSource extends WatchedSource {
     private StateRows stateRows = StateRows.none();
     private boolean stateUnreadable;
     private List<GatewayLocks.Holder> locks = List.of();
+    /** The lock files' dir, or one in it, may not be read: the holders last read stay. */
+    private boolean locksUnreadable;
+    /** The agents dir may not be listed: the agents last found stay, and what else it holds cannot be seen. */
+    private boolean agentsUnreadable;
+    /** Agents the file source reads: a running task of theirs is told by their session files, not here. */
+    private Set<String> fileAgents = Set.of();
+    private final AccessWarnings warnings;
     private final Map<String, SessionEvidence> sent = new HashMap<>();
     /** The keys of runs that are not sessions (cron, heartbeat, embedded), among those sent. */
     private Set<String> sentRuns = Set.of();
@@ -91,15 +99,17 @@ public final class SqliteSource extends WatchedSource {
     private boolean scanned;
     private SourceHealth lastHealth;
 
-    public SqliteSource(Path stateDir, ProcessTable processes, EvidenceSink sink, Clock clock) {
+    /** @param warnings where a path it may not read is said, once */
+    public SqliteSource(Path stateDir, ProcessTable processes, EvidenceSink sink, Clock clock, AccessWarnings warnings) {
         super("sqlite-source", HEALTH);
+        this.warnings = warnings;
         this.stateDir = stateDir;
         this.sink = sink;
         this.clock = clock;
         this.owners = new Owners(processes);
         this.partition = "sqlite:" + stateDir;
         this.state = new Database(StateLayout.stateDatabaseDir(stateDir).resolve(StateLayout.STATE_DATABASE),
-                StateRows.REQUIRED, worker::progress);
+                StateRows.REQUIRED, worker::progress, warnings);
         sink.health(SourceHealth.starting(HEALTH));
     }
 
@@ -122,7 +132,7 @@ public final class SqliteSource extends WatchedSource {
             worker.progress();
         });
         refreshState(true);
-        locks = GatewayLocks.read(StateLayout.lockRoot(stateDir), counters, clock.millis());
+        readLocks();
         sent.clear();
         sentRuns = Set.of();
         allDirty = true;
@@ -180,24 +190,35 @@ public final class SqliteSource extends WatchedSource {
             worker.redeliver(Set.of(RECHECKS.get(recheck + 1)), RECHECK_AFTER.get(recheck + 1));
         }
         if (lockFiles) {
-            List<GatewayLocks.Holder> now = GatewayLocks.read(lockRoot, counters, clock.millis());
-            allDirty |= !now.equals(locks);
-            locks = now;
+            readLocks();
         }
         if (discover || lockFiles || unchanged.size() < databases.size()) {
             deliverChanges();
         }
     }
 
-    /** The safety net: every database's {@code data_version} again, and the owners' pids (a kill sends no event). */
+    /**
+     * The safety net: the agents there are, every database's {@code data_version} again, the lock files, and the
+     * owners' pids (a kill sends no event; neither does a mode changed on the state dir or a watched root).
+     */
     @Override
     public void tick() {
-        if (agents.values().stream().anyMatch(agent -> !agent.database.exists())) {
-            discoverAgents();
-        }
+        discoverAgents();
         agents.values().forEach(agent -> refresh(agent, false));
         refreshState(false);
+        readLocks();
         deliverChanges();
+    }
+
+    /** Reads the lock files again; ones that may not be read keep the holders last read, and count as unreadable. */
+    private void readLocks() {
+        Optional<List<GatewayLocks.Holder>> read = GatewayLocks.read(StateLayout.lockRoot(stateDir), counters,
+                clock.millis(), warnings);
+        locksUnreadable = read.isEmpty();
+        read.ifPresent(now -> {
+            allDirty |= !now.equals(locks);
+            locks = now;
+        });
     }
 
     /** The database itself, its {@code -wal}/{@code -shm}/{@code -journal}: not the other SQLite files beside it. */
@@ -207,19 +228,34 @@ public final class SqliteSource extends WatchedSource {
                 || name.equals(database + "-journal");
     }
 
-    /** Tracks every agent that has a database now; an agent whose database went away is dropped with its sessions. */
+    /**
+     * Tracks every agent that has a database now, or whose dir may not be entered (it may hold one: unreadable, never
+     * absent); an agent whose database went away is dropped with its sessions. An agents dir that may not be listed
+     * keeps the agents last found, and counts as unreadable.
+     */
     private void discoverAgents() {
         Set<String> found = new HashSet<>();
+        Set<String> files = new HashSet<>();
         Path agentsRoot = StateLayout.agents(stateDir);
-        if (Files.isDirectory(agentsRoot)) {
+        StateLayout.Entry root = StateLayout.probe(agentsRoot);
+        agentsUnreadable = root == StateLayout.Entry.DENIED;
+        if (agentsUnreadable) {
+            warnings.denied(agentsRoot);
+            return;
+        }
+        if (root == StateLayout.Entry.DIRECTORY) {
             try (DirectoryStream<Path> dirs = Files.newDirectoryStream(agentsRoot)) {
                 for (Path dir : dirs) {
                     String id = dir.getFileName().toString();
-                    if (StateLayout.hasDatabase(dir)) {
+                    StateLayout.Era era = StateLayout.probe(dir) == StateLayout.Entry.DIRECTORY ? StateLayout.era(dir)
+                            : StateLayout.Era.NONE;
+                    if (era == StateLayout.Era.FILES) {
+                        files.add(id);
+                    } else if (era == StateLayout.Era.DATABASE || era == StateLayout.Era.DENIED) {
                         found.add(id);
                         if (!agents.containsKey(id)) {
                             Agent agent = new Agent(id, StateLayout.agentDatabase(dir),
-                                    new AgentTable(counters, clock::millis), worker::progress);
+                                    new AgentTable(counters, clock::millis), worker::progress, warnings);
                             agents.put(id, agent);
                             refresh(agent, true);
                             allDirty = true;
@@ -227,10 +263,13 @@ public final class SqliteSource extends WatchedSource {
                     }
                 }
             } catch (IOException e) {
-                Logger.warn("sqlite source: cannot list {}: {}", agentsRoot, e.getMessage());
+                warnings.denied(agentsRoot);
+                agentsUnreadable = true;
                 return;
             }
         }
+        allDirty |= !files.equals(fileAgents);
+        fileAgents = Set.copyOf(files);
         agents.entrySet().removeIf(entry -> {
             if (found.contains(entry.getKey())) {
                 return false;
@@ -294,6 +333,7 @@ public final class SqliteSource extends WatchedSource {
         try {
             Owner gateway = owners.gateway(locks, stateRows.gatewayLease(), now);
             Map<String, List<StateRows.Task>> tasks = stateRows.tasksBySession();
+            tasks.keySet().removeIf(key -> fileAgents.contains(SessionJoin.agentOf(key)));
             Set<String> keys = new HashSet<>(dirty);
             if (allDirty || !Objects.equals(gateway, lastGateway)) {
                 agents.values().forEach(agent -> keys.addAll(agent.table.rows().keySet()));
@@ -355,9 +395,11 @@ public final class SqliteSource extends WatchedSource {
     }
 
     private void publishHealth(boolean rescanning) {
-        int unreadable = (int) agents.values().stream().filter(agent -> agent.unreadable).count() + (stateUnreadable ? 1 : 0);
-        int readable = agents.size() + (state.exists() ? 1 : 0) - unreadable;
-        SourceHealth health = new SourceHealth(HEALTH, scanned, Math.max(0, readable), unreadable, rescanning,
+        int unreadable = (int) agents.values().stream().filter(agent -> agent.unreadable).count() + (stateUnreadable ? 1 : 0)
+                + (agentsUnreadable ? 1 : 0) + (locksUnreadable ? 1 : 0);
+        int readable = (int) agents.values().stream().filter(agent -> !agent.unreadable).count()
+                + (state.exists() && !stateUnreadable ? 1 : 0);
+        SourceHealth health = new SourceHealth(HEALTH, scanned, readable, unreadable, rescanning,
                 counters.skippedCount(), rescans, worker.watcherErrors(), counters.futureTimestampCount());
         if (!health.equals(lastHealth)) {
             lastHealth = health;

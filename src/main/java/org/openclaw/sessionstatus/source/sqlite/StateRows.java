@@ -17,9 +17,12 @@ import org.openclaw.sessionstatus.source.ReadCounters;
  * {@code running} — a turn from its admission, a cron or heartbeat run — and the gateway's owner lease.
  */
 record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
-    static final Map<String, Set<String>> REQUIRED = Map.of(
-            "task_runs", Set.of("task_id", "runtime", "requester_session_key", "status", "execution_owner_pid",
-                    "execution_owner_start_identity", "started_at", "last_event_at", "created_at"));
+    /**
+     * Only what says a run is in flight. The other columns each cost what they tell when missing: 2026.7.1 has no
+     * {@code execution_owner_*} (the owner cannot be checked: the activity TTL applies), a task without a session
+     * key is a run of the gateway's own, one without times has no activity of its own.
+     */
+    static final Map<String, Set<String>> REQUIRED = Map.of("task_runs", Set.of("task_id", "status"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -61,9 +64,10 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
     /** @param now the time of the read: a timestamp beyond it is clamped to it (and counted) */
     static StateRows read(Database.Queries queries, ReadCounters counters, long now) throws SQLException {
         List<Task> tasks = new ArrayList<>();
-        try (ResultSet rows = queries.prepared("SELECT task_id, runtime, requester_session_key,"
-                + " execution_owner_pid, execution_owner_start_identity, coalesce(started_at, created_at),"
-                + " last_event_at FROM task_runs WHERE status = 'running'").executeQuery()) {
+        try (ResultSet rows = queries.prepared("SELECT task_id, " + columns(queries, "runtime", "requester_session_key",
+                "execution_owner_pid", "execution_owner_start_identity") + ", coalesce("
+                + columns(queries, "started_at", "created_at") + "), " + columns(queries, "last_event_at")
+                + " FROM task_runs WHERE status = 'running'").executeQuery()) {
             while (rows.next()) {
                 String key = rows.getString(3);
                 tasks.add(new Task(rows.getString(1), rows.getString(2), key == null || key.isBlank() ? null : key,
@@ -74,8 +78,18 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
         return new StateRows(List.copyOf(tasks), lease(queries, counters, now));
     }
 
+    /** {@code task_runs}' columns by name, each {@code NULL} where this database lacks it. */
+    private static String columns(Database.Queries queries, String... names) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        for (String name : names) {
+            columns.add(queries.columnOrNull("task_runs", name));
+        }
+        return String.join(", ", columns);
+    }
+
+    /** The gateway's lease; none where the table, or a column it is read by, is missing. */
     private static Optional<Lease> lease(Database.Queries queries, ReadCounters counters, long now) throws SQLException {
-        if (!queries.hasTable("state_leases")) {
+        if (!queries.hasColumns("state_leases", "scope", "payload_json", "heartbeat_at")) {
             return Optional.empty();
         }
         try (ResultSet rows = queries.prepared("SELECT payload_json, heartbeat_at FROM state_leases"
