@@ -144,16 +144,18 @@ public final class FileSource extends WatchedSource {
     }
 
     /**
-     * Reads one dir whole; a dir that is gone, or now belongs to an agent with a database, is dropped. One that may
+     * Reads one dir whole; a dir that is gone (what it said in flight held as lost from sight), or now belongs to an
+     * agent with a database, is dropped. One that may
      * not be entered or listed keeps what it said last and counts as unreadable, if this source was reading it (or
      * an operator named it); an agent's dir that was never read is the SQLite source's to count.
      */
     private Optional<PartitionUpdate> scanDir(Path dir, String agentId, long now) {
         SessionDirs.State state = SessionDirs.state(dir, extraDirs);
-        if (state == SessionDirs.State.GONE) {
+        if (state == SessionDirs.State.GONE || state == SessionDirs.State.MOVED) {
             SessionDir gone = dirs.remove(dir);
             unreadable.remove(dir);
-            return gone == null ? Optional.empty() : Optional.of(PartitionUpdate.drop(gone.partition()));
+            return gone == null ? Optional.empty() : Optional.of(PartitionUpdate.drop(gone.partition())
+                    .lostAt(state == SessionDirs.State.GONE ? now : 0));
         }
         if (state == SessionDirs.State.DENIED) {
             warnings.denied(dir);

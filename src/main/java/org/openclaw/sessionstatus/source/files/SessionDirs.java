@@ -27,8 +27,10 @@ final class SessionDirs {
     enum State {
         /** A session dir of an agent in the file era, or an extra dir: read it. */
         READ,
-        /** No longer there, or now an agent with a database: drop what it said. */
+        /** No longer there: what it said in flight is lost from sight, not seen to end. */
         GONE,
+        /** Now an agent with a database: the SQLite source reads it; drop what it said. */
+        MOVED,
         /** It, or a dir above it, may not be entered: what it holds cannot be seen. */
         DENIED
     }
@@ -80,7 +82,7 @@ final class SessionDirs {
                     warnings.denied(extra);
                     unreadable.add(extra);
                 }
-                case GONE -> unreadable.add(extra);
+                case GONE, MOVED -> unreadable.add(extra);
             }
         }
         return new Discovery(found, unreadable, denied);
@@ -102,7 +104,8 @@ final class SessionDirs {
         return switch (StateLayout.era(agentDir)) {
             case FILES -> State.READ;
             case DENIED -> State.DENIED;
-            default -> State.GONE;
+            case DATABASE -> State.MOVED;
+            case NONE -> State.GONE;
         };
     }
 

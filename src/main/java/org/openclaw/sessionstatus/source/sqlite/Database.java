@@ -122,6 +122,8 @@ final class Database implements AutoCloseable {
     private Path privateCopy;
     private long dataVersion = -1;
     private String lastProblem;
+    /** The last read found the file replaced under an open connection (deleted and created again). */
+    private boolean replaced;
 
     /**
      * @param requiredColumns table → columns the reader cannot do without; a database without them cannot be
@@ -185,6 +187,11 @@ final class Database implements AutoCloseable {
         return new Unreadable("permission denied", e);
     }
 
+    /** Whether the last read found the file replaced (deleted and created again) under its open connection. */
+    boolean replaced() {
+        return replaced;
+    }
+
     private Unreadable unreadable(String problem, Throwable cause) {
         if (!problem.equals(lastProblem)) {
             lastProblem = problem;
@@ -195,6 +202,7 @@ final class Database implements AutoCloseable {
 
     /** Opens, or opens again when the file was replaced or its WAL files came or went. @return whether it (re)opened */
     private boolean ensureOpen() throws SQLException, Unreadable {
+        replaced = false;
         Files3 now = inspect();
         if (connection != null && now.equals(openedOn)) {
             return false;
@@ -203,6 +211,7 @@ final class Database implements AutoCloseable {
             // A live connection follows the file's own changes; only a replaced file needs a new one.
             return false;
         }
+        replaced = connection != null && !Objects.equals(now.key(), openedOn.key());
         closeConnection();
         boolean walMode = walMode();
         Path target = file;

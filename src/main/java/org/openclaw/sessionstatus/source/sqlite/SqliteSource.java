@@ -83,6 +83,11 @@ public final class SqliteSource extends WatchedSource {
     private boolean agentsUnreadable;
     /** Agents the file source reads: a running task of theirs is told by their session files, not here. */
     private Set<String> fileAgents = Set.of();
+    /**
+     * When a database vanished or was replaced since the last delivery (0: none): the keys that go with it were
+     * lost from sight, not seen to end — the model holds those that were in flight.
+     */
+    private long lostAt;
     private final AccessWarnings warnings;
     private final Map<String, SessionEvidence> sent = new HashMap<>();
     /** The keys of runs that are not sessions (cron, heartbeat, embedded), among those sent. */
@@ -139,7 +144,8 @@ public final class SqliteSource extends WatchedSource {
         Map<String, SessionEvidence> evidence = new HashMap<>();
         join(evidence::put, key -> { });
         sent.putAll(evidence);
-        sink.accept(List.of(PartitionUpdate.replace(partition, List.copyOf(evidence.values()))));
+        sink.accept(List.of(PartitionUpdate.replace(partition, List.copyOf(evidence.values())).lostAt(lostAt)));
+        lostAt = 0;
         scanned = true;
         publishHealth(false);
     }
@@ -276,6 +282,7 @@ public final class SqliteSource extends WatchedSource {
             }
             entry.getValue().database.close();
             allDirty = true;
+            lost();
             return true;
         });
     }
@@ -292,6 +299,9 @@ public final class SqliteSource extends WatchedSource {
         try {
             Optional<Set<String>> changed = agent.database.readIfChanged(agent.table::read, force);
             changed.ifPresent(dirty::addAll);
+            if (agent.database.replaced()) {
+                lost();
+            }
             agent.unreadable = false;
             return changed.isPresent();
         } catch (Database.Unreadable e) {
@@ -304,6 +314,9 @@ public final class SqliteSource extends WatchedSource {
     private boolean refreshState(boolean force) {
         if (!state.exists()) {
             state.close();
+            if (!stateRows.runningTasks().isEmpty()) {
+                lost();
+            }
             stateRows = StateRows.none();
             stateUnreadable = false;
             return false;
@@ -311,6 +324,9 @@ public final class SqliteSource extends WatchedSource {
         try {
             Optional<StateRows> rows = state.readIfChanged((queries, fresh) -> StateRows.read(queries, counters, clock.millis()), force);
             rows.ifPresent(read -> stateRows = read);
+            if (state.replaced()) {
+                lost();
+            }
             stateUnreadable = false;
             return rows.isPresent();
         } catch (Database.Unreadable e) {
@@ -374,7 +390,16 @@ public final class SqliteSource extends WatchedSource {
         return null;
     }
 
-    /** Sends only what changed since the last delivery: new or changed sessions, and keys that are gone. */
+    private void lost() {
+        if (lostAt == 0) {
+            lostAt = Math.max(1, clock.millis());
+        }
+    }
+
+    /**
+     * Sends only what changed since the last delivery: new or changed sessions, and keys that are gone — lost from
+     * sight when a database vanished or was replaced meanwhile.
+     */
     private void deliverChanges() {
         List<SessionEvidence> upserts = new ArrayList<>();
         Set<String> removed = new HashSet<>();
@@ -389,8 +414,9 @@ public final class SqliteSource extends WatchedSource {
             }
         });
         if (!upserts.isEmpty() || !removed.isEmpty()) {
-            sink.accept(List.of(PartitionUpdate.patch(partition, upserts, removed)));
+            sink.accept(List.of(PartitionUpdate.patch(partition, upserts, removed).lostAt(lostAt)));
         }
+        lostAt = 0;
         publishHealth(false);
     }
 
