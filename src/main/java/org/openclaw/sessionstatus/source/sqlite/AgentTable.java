@@ -63,6 +63,8 @@ final class AgentTable {
     private final ReadCounters counters;
     private final LongSupplier now;
     private final Map<String, Row> rows = new HashMap<>();
+    /** Keys by the session id they name: a cron job's key and its current run's ({@code …:run:<id>}) are one session. */
+    private final Map<String, Set<String>> keysBySession = new HashMap<>();
     private final Map<String, long[]> pending = new HashMap<>();
     private long watermark;
     private long lastFullReadNanos;
@@ -75,6 +77,40 @@ final class AgentTable {
 
     Map<String, Row> rows() {
         return Collections.unmodifiableMap(rows);
+    }
+
+    /** The key a session goes by: of the keys naming one session id, the shortest (then the first in order). */
+    String canonical(String key) {
+        Set<String> twins = twins(key);
+        String canonical = key;
+        for (String twin : twins) {
+            int byLength = Integer.compare(twin.length(), canonical.length());
+            canonical = byLength < 0 || byLength == 0 && twin.compareTo(canonical) < 0 ? twin : canonical;
+        }
+        return canonical;
+    }
+
+    /** The session's row under its canonical key, with the queued inputs of every key naming it. */
+    Row session(String key) {
+        Row row = rows.get(key);
+        Set<String> twins = twins(key);
+        if (row == null || twins.size() < 2) {
+            return row;
+        }
+        int pendingInputs = 0;
+        long lastAccepted = 0;
+        for (String twin : twins) {
+            Row other = rows.get(twin);
+            pendingInputs += other.pendingInputs();
+            lastAccepted = Math.max(lastAccepted, other.lastAcceptedAt());
+        }
+        return row.withPending(pendingInputs, lastAccepted);
+    }
+
+    private Set<String> twins(String key) {
+        Row row = rows.get(key);
+        return row == null || row.sessionId().isEmpty() ? Set.of(key)
+                : keysBySession.getOrDefault(row.sessionId(), Set.of(key));
     }
 
     /**
@@ -93,8 +129,7 @@ final class AgentTable {
             lastFullReadNanos = System.nanoTime();
             for (String key : Set.copyOf(rows.keySet())) {
                 if (!read.containsKey(key) && !queued.containsKey(key)) {
-                    rows.remove(key);
-                    changed.add(key);
+                    remove(key, changed);
                 }
             }
         }
@@ -107,8 +142,7 @@ final class AgentTable {
             Row row = rows.get(key);
             if (row == null || row.sessionId().isEmpty() && !queued.containsKey(key)) {
                 if (row != null) {
-                    rows.remove(key);
-                    changed.add(key);
+                    remove(key, changed);
                 } else {
                     // An input whose key has no window yet: the turn was accepted, the session is on its way.
                     put(withQueued(new Row(key, "", null, 0, 0, 0, 0, null, 0, 0, LastMessage.Result.UNKNOWN),
@@ -171,7 +205,7 @@ final class AgentTable {
 
     private Row row(ResultSet result, PreparedStatement events, long readAt) throws SQLException {
         String key = result.getString(1);
-        String sessionId = result.getString(2);
+        String sessionId = Objects.requireNonNullElse(result.getString(2), "");
         long transcriptUpdatedAt = counters.notInFuture(result.getLong(7), readAt);
         Row known = rows.get(key);
         LastMessage.Result transcript = known != null && sessionId.equals(known.sessionId())
@@ -200,9 +234,36 @@ final class AgentTable {
         return queued;
     }
 
+    /** A changed row changes the keys that name the same session too: they are joined as one. */
     private void put(Row row, Set<String> changed) {
-        if (!Objects.equals(rows.put(row.key(), row), row)) {
+        Row old = rows.put(row.key(), row);
+        if (!Objects.equals(old, row)) {
             changed.add(row.key());
+            unindex(old, changed);
+            if (!row.sessionId().isEmpty()) {
+                Set<String> keys = keysBySession.computeIfAbsent(row.sessionId(), id -> new HashSet<>());
+                keys.add(row.key());
+                changed.addAll(keys);
+            }
+        }
+    }
+
+    private void remove(String key, Set<String> changed) {
+        changed.add(key);
+        unindex(rows.remove(key), changed);
+    }
+
+    private void unindex(Row row, Set<String> changed) {
+        if (row == null || row.sessionId().isEmpty()) {
+            return;
+        }
+        Set<String> keys = keysBySession.get(row.sessionId());
+        if (keys != null) {
+            keys.remove(row.key());
+            changed.addAll(keys);
+            if (keys.isEmpty()) {
+                keysBySession.remove(row.sessionId());
+            }
         }
     }
 

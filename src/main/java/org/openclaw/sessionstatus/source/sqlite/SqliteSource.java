@@ -99,7 +99,8 @@ public final class SqliteSource extends WatchedSource {
     /** Every key must be joined again: an agent came or went, or the gateway's liveness changed. */
     private boolean allDirty;
     private Owner lastGateway;
-    private Set<String> lastTaskKeys = Set.of();
+    /** Keys that running tasks or embedded runs were joined to last time: joined again, as they may have ended. */
+    private Set<String> lastClaimed = Set.of();
     private long rescans;
     private boolean scanned;
     private SourceHealth lastHealth;
@@ -337,48 +338,71 @@ public final class SqliteSource extends WatchedSource {
 
     /**
      * Joins the keys that need it — every key after an agent came or went or the gateway's liveness changed, else
-     * the keys whose rows changed and every key with a running task (few, and their owners may have died) — and the
-     * runs that are not sessions.
+     * the keys whose rows changed and every key with a running task or an embedded run (few, and their owners may
+     * have died) — and the runs that are not sessions. A run is counted once: keys naming one session (a cron job and
+     * its run) are joined as one, under the shortest; a run of the gateway's own, or an embedded run, that a session
+     * shows is that session's.
      *
      * @param upsert receives each joined session
-     * @param gone receives each key that no longer has any evidence
+     * @param gone receives each key that no longer has any evidence, or is another key's twin
      */
     private void join(BiConsumer<String, SessionEvidence> upsert, Consumer<String> gone) {
         long now = clock.millis();
         owners.begin();
         try {
             Owner gateway = owners.gateway(locks, stateRows.gatewayLease(), now);
-            Map<String, List<StateRows.Task>> tasks = stateRows.tasksBySession();
-            tasks.keySet().removeIf(key -> fileAgents.contains(SessionJoin.agentOf(key)));
+            Map<String, List<StateRows.Task>> tasks = new HashMap<>();
+            stateRows.tasksBySession().forEach((key, running) -> {
+                if (!fileAgents.contains(SessionJoin.agentOf(key))) {
+                    String session = sessionOf(key);
+                    tasks.computeIfAbsent(session == null ? key : session, k -> new ArrayList<>()).addAll(running);
+                }
+            });
+            SessionJoin.Attribution attribution = SessionJoin.attribute(stateRows.backgroundTasks(), locks,
+                    this::sessionOf, () -> agents.values().stream().flatMap(a -> a.table.rows().values().stream()).iterator());
+            attribution.tasks().forEach((key, running) -> tasks.computeIfAbsent(key, k -> new ArrayList<>()).addAll(running));
+            Set<String> claimed = new HashSet<>(tasks.keySet());
+            claimed.addAll(attribution.embedded().keySet());
             Set<String> keys = new HashSet<>(dirty);
             if (allDirty || !Objects.equals(gateway, lastGateway)) {
                 agents.values().forEach(agent -> keys.addAll(agent.table.rows().keySet()));
                 sent.values().stream().filter(e -> !e.background()).forEach(e -> keys.add(e.key()));
             }
-            keys.addAll(tasks.keySet());
-            keys.addAll(lastTaskKeys);
+            keys.addAll(claimed);
+            keys.addAll(lastClaimed);
             for (String key : keys) {
                 Agent agent = agentOf(key);
-                AgentTable.Row row = agent == null ? null : agent.table.rows().get(key);
+                if (agent != null && !agent.table.canonical(key).equals(key)) {
+                    gone.accept(key); // its session goes by a shorter key, which carries it
+                    continue;
+                }
+                AgentTable.Row row = agent == null ? null : agent.table.session(key);
                 List<StateRows.Task> running = tasks.get(key);
                 if (row == null && running == null) {
                     gone.accept(key);
                 } else {
                     upsert.accept(key, SessionJoin.session(agent != null ? agent.id : SessionJoin.agentOf(key), row,
-                            running, gateway, owners, now));
+                            running, attribution.embedded().get(key), gateway, owners, now));
                 }
             }
-            Map<String, SessionEvidence> runs = SessionJoin.runs(stateRows.backgroundTasks(), locks, gateway, owners, now);
+            Map<String, SessionEvidence> runs = SessionJoin.runs(attribution.ownTasks(), attribution.ownLocks(), gateway,
+                    owners, now);
             runs.forEach(upsert);
             sentRuns.stream().filter(key -> !runs.containsKey(key)).forEach(gone);
             sentRuns = runs.keySet();
             lastGateway = gateway;
-            lastTaskKeys = tasks.keySet();
+            lastClaimed = claimed;
             dirty.clear();
             allDirty = false;
         } finally {
             owners.end();
         }
+    }
+
+    /** The key the session a key names goes by (see {@link AgentTable#canonical}); null when no agent has it. */
+    private String sessionOf(String key) {
+        Agent agent = agentOf(key);
+        return agent == null ? null : agent.table.canonical(key);
     }
 
     private Agent agentOf(String key) {
