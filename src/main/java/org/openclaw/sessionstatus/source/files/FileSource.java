@@ -81,9 +81,10 @@ public final class FileSource extends WatchedSource {
         recheck.addAll(discovery.denied());
         recheck.addAll(dirs.keySet());
         for (Path dir : recheck) {
-            boolean known = dirs.containsKey(dir);
-            boolean readableNow = discovery.found().containsKey(dir) && StateLayout.listable(dir);
-            if (!known || readableNow == unreadable.contains(dir) || !discovery.found().containsKey(dir)) {
+            // A dir read as it was is left alone; one that appeared, went, or turned (un)readable is read again.
+            SessionDirs.State state = SessionDirs.state(dir, extraDirs);
+            boolean readableNow = state == SessionDirs.State.READ && StateLayout.listable(dir);
+            if (!dirs.containsKey(dir) || state != SessionDirs.State.READ || readableNow == unreadable.contains(dir)) {
                 scanDir(dir, SessionDirs.agentIdOf(dir), now).ifPresent(updates::add);
             }
         }
