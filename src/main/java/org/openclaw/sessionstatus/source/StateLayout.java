@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.regex.Pattern;
 
 /**
  * Where OpenClaw keeps what the sources read, in both eras (openclaw-facts.md). What is on disk decides the era of
@@ -17,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class StateLayout {
     public static final String AGENT_DATABASE = "openclaw-agent.sqlite";
     public static final String STATE_DATABASE = "openclaw.sqlite";
+    private static final Pattern AGENT_ID = Pattern.compile("[a-z0-9_-]{1,64}");
 
     /** What is at a path, as far as this process can tell (a link is not followed). */
     public enum Entry {
@@ -48,6 +50,11 @@ public final class StateLayout {
     /** {@code <stateDir>/agents}: one dir per agent. */
     public static Path agents(Path stateDir) {
         return stateDir.resolve("agents");
+    }
+
+    /** An agent id as OpenClaw makes them ({@code [a-z0-9_-]{1,64}}): a name that is safe to resolve as a dir. */
+    public static boolean isAgentId(String id) {
+        return AGENT_ID.matcher(id).matches();
     }
 
     /** {@code agents/<id>/sessions}: the file era's session dir. */

@@ -353,7 +353,7 @@ public final class SqliteSource extends WatchedSource {
             Owner gateway = owners.gateway(locks, stateRows.gatewayLease(), now);
             Map<String, List<StateRows.Task>> tasks = new HashMap<>();
             stateRows.tasksBySession().forEach((key, running) -> {
-                if (!fileAgents.contains(SessionJoin.agentOf(key))) {
+                if (!readByFiles(SessionJoin.agentOf(key))) {
                     String session = sessionOf(key);
                     tasks.computeIfAbsent(session == null ? key : session, k -> new ArrayList<>()).addAll(running);
                 }
@@ -397,6 +397,15 @@ public final class SqliteSource extends WatchedSource {
         } finally {
             owners.end();
         }
+    }
+
+    /**
+     * Whether the file source reads this agent: as last discovered, or — for an agent with no database here, whose
+     * task may come before this source saw its session dir appear — as its dir is now.
+     */
+    private boolean readByFiles(String agentId) {
+        return fileAgents.contains(agentId) || !agents.containsKey(agentId) && StateLayout.isAgentId(agentId)
+                && StateLayout.era(StateLayout.agents(stateDir).resolve(agentId)) == StateLayout.Era.FILES;
     }
 
     /** The key the session a key names goes by (see {@link AgentTable#canonical}); null when no agent has it. */
