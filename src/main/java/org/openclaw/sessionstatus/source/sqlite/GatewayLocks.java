@@ -85,6 +85,30 @@ final class GatewayLocks {
         return Optional.of(List.copyOf(holders));
     }
 
+    /**
+     * Whether the lock files' dirs may be listed (or there are none): a mode changed on them sends no event, so this
+     * is asked every tick, listing names only.
+     */
+    static boolean listable(Path lockRoot) {
+        StateLayout.Entry root = StateLayout.probe(lockRoot);
+        if (root != StateLayout.Entry.DIRECTORY) {
+            return root != StateLayout.Entry.DENIED;
+        }
+        if (!StateLayout.listable(lockRoot)) {
+            return false;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(lockRoot, "openclaw-*")) {
+            for (Path dir : dirs) {
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && !StateLayout.listable(dir)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether a changed path is one of these lock files (or their dir). */
     static boolean concerns(Path path, Path lockRoot) {
         if (!path.startsWith(lockRoot)) {

@@ -213,7 +213,9 @@ public final class SqliteSource extends WatchedSource {
         discoverAgents();
         agents.values().forEach(agent -> refresh(agent, false));
         refreshState(false);
-        readLocks();
+        if (locksUnreadable || !GatewayLocks.listable(StateLayout.lockRoot(stateDir))) {
+            readLocks();
+        }
         deliverChanges();
     }
 
