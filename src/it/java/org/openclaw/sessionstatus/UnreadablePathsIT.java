@@ -132,8 +132,10 @@ class UnreadablePathsIT {
         "sqlite, state, rwx------",
         "sqlite, tmp, rwx------",
         "sqlite, tmp/openclaw-0, rwx------",
-        "files, agents/main/sessions, rwx------"})
-    void aDirNobodyMayEnterMakesTheAnswerPartialAndTheLeaseHold(String era, String dir, String mode) throws Exception {
+        "sqlite, tmp/openclaw-0/gateway.state.lock, rw-------",
+        "files, agents/main/sessions, rwx------",
+        "files, agents/main/sessions/sessions.json, rw-------"})
+    void aPathNobodyMayReadMakesTheAnswerPartialAndTheLeaseHold(String era, String dir, String mode) throws Exception {
         Path state = era.equals("sqlite") ? sqliteEra() : fileEra();
         if (era.equals("files")) {
             // Another agent nobody may read, so something is still readable.

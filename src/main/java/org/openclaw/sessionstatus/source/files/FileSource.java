@@ -165,7 +165,7 @@ public final class FileSource extends WatchedSource {
             }
             return Optional.empty();
         }
-        SessionDir sessionDir = dirs.computeIfAbsent(dir, d -> new SessionDir(d, agentId, processes, counters, worker::progress));
+        SessionDir sessionDir = dirs.computeIfAbsent(dir, d -> new SessionDir(d, agentId, processes, counters, worker::progress, warnings));
         try {
             PartitionUpdate update = sessionDir.scan(now);
             unreadable.remove(dir);

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.ReadCounters;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
@@ -42,7 +43,7 @@ class SessionDirTest {
     void setUp() throws IOException {
         Files.createDirectories(dir);
         Files.createDirectories(proc.resolve("self"));
-        sessions = new SessionDir(dir, "main", new ProcessTable(proc, true), skipped, () -> { });
+        sessions = new SessionDir(dir, "main", new ProcessTable(proc, true), skipped, () -> { }, new AccessWarnings());
     }
 
     @AfterEach
