@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.openclaw.sessionstatus.model.EvidenceSink;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.GatewayConfigSource;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.Source;
@@ -42,9 +43,10 @@ public final class Sources implements AutoCloseable {
     /** Creates the sources; each announces itself to the sink at once, so the model waits for all of them. */
     public static Sources open(Settings settings, EvidenceSink sink, Clock clock) {
         ProcessTable processes = new ProcessTable(Path.of("/proc"), settings.lockPidCheck());
+        AccessWarnings warnings = new AccessWarnings();
         List<Source> sources = new ArrayList<>();
-        sources.add(new FileSource(settings.stateDir(), settings.extraSessionDirs(), processes, sink, clock));
-        sources.add(new SqliteSource(settings.stateDir(), processes, sink, clock));
+        sources.add(new FileSource(settings.stateDir(), settings.extraSessionDirs(), processes, sink, clock, warnings));
+        sources.add(new SqliteSource(settings.stateDir(), processes, sink, clock, warnings));
         settings.gatewayConfig().ifPresent(file -> sources.add(new GatewayConfigSource(file, sink)));
         sources.add(new StateDirPresence(settings.stateDir()));
         return new Sources(sources);

@@ -44,7 +44,7 @@ public final class Cli implements Callable<Integer> {
         Map<String, ConfiguredCommand> commands = new LinkedHashMap<>();
         commands.put("serve", new ServeCommand(env, clock));
         commands.put("status", new ScanCommand(env, clock, Snapshot::statusJson, s -> s.statusCode() == 200));
-        commands.put("snapshot", new ScanCommand(env, clock, Snapshot::busyJson, s -> true));
+        commands.put("snapshot", new ScanCommand(env, clock, Snapshot::busyJson, s -> s.statusCode() == 200));
         commands.put("check", new CheckCommand(env));
         commands.put("wait", new WaitCommand(env, clock));
         commands.forEach((name, command) -> {

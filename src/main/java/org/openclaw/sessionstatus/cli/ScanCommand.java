@@ -10,8 +10,8 @@ import org.openclaw.sessionstatus.snapshot.Snapshot;
 import picocli.CommandLine.Command;
 
 /**
- * {@code status} and {@code snapshot}: scan once, print one document of the snapshot, exit — 1 when the document is
- * an error (the status while no session source can be read). No daemon needed.
+ * {@code status} and {@code snapshot}: scan once, print one document of the snapshot, exit — 1 while no session
+ * source can be read (the status is then an error, the snapshot {@code unknown}). No daemon needed.
  */
 @Command(mixinStandardHelpOptions = true)
 final class ScanCommand extends ConfiguredCommand {

@@ -71,8 +71,10 @@ final class Classifier {
         boolean recent = now < recentUntil;
         next.add(recentUntil);
 
-        // A dead lock holder or owner outweighs every other claim, recent activity too: the process is gone.
-        boolean running = !lockDead && !ownerDead && (inFlight || recent);
+        // A dead lock holder or owner outweighs every other claim, recent activity too: the process is gone. So does
+        // a source that lost sight of the session: what it said last is no longer known to hold.
+        boolean lost = evidence.lostSinceMs() > 0;
+        boolean running = !lost && !lockDead && !ownerDead && (inFlight || recent);
 
         State state = running ? State.RUNNING : State.IDLE;
         if (!running) {
@@ -88,6 +90,9 @@ final class Classifier {
             }
             if (transcriptClaims) {
                 staleSince = Math.min(staleSince, Math.min(ownerDeadSince, claimsTrustedUntil));
+            }
+            if (lost) {
+                staleSince = Math.min(staleSince, evidence.lostSinceMs());
             }
             if (staleSince != Long.MAX_VALUE) {
                 long pruneAt = saturatedAdd(staleSince, settings.cautiousLeaseMs());

@@ -14,14 +14,27 @@ package org.openclaw.sessionstatus.model;
  * @param owner the process that made the store's claims, where the source can tell; null when it cannot
  * @param background a run the gateway does by itself (cron, heartbeat, an embedded run): it makes the gateway busy
  *     but is not a session of the status route
+ * @param lostSinceMs 0 while its source sees it; else when the source lost sight of it while it was in flight (its
+ *     database or dir vanished): what it said last is stale work from then, held for {@code cautiousLeaseMs}
  */
 public record SessionEvidence(String key, String agentId, String chatType, Transcript transcript, Lock lock,
-        Store store, Owner owner, boolean background) {
+        Store store, Owner owner, boolean background, long lostSinceMs) {
+
+    public SessionEvidence(String key, String agentId, String chatType, Transcript transcript, Lock lock, Store store,
+            Owner owner, boolean background) {
+        this(key, agentId, chatType, transcript, lock, store, owner, background, 0);
+    }
 
     /** A session of the file era: no owner but its lock, never a background run. */
     public static SessionEvidence session(String key, String agentId, String chatType, Transcript transcript,
             Lock lock, Store store) {
         return new SessionEvidence(key, agentId, chatType, transcript, lock, store, null, false);
+    }
+
+    /** The same evidence, out of its source's sight since {@code atMs} (or since it was first lost). */
+    SessionEvidence lostSince(long atMs) {
+        return lostSinceMs > 0 ? this
+                : new SessionEvidence(key, agentId, chatType, transcript, lock, store, owner, background, atMs);
     }
 
     /**

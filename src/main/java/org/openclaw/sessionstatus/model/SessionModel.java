@@ -41,6 +41,7 @@ public final class SessionModel {
 
     /** A session: its evidence, what its key says (worked out once per change), and its current verdict. */
     private static final class Session {
+        final String partition;
         final SessionEvidence evidence;
         final String displayKey;
         final String agent;
@@ -50,7 +51,8 @@ public final class SessionModel {
         long dueAt = Long.MAX_VALUE;
         boolean removed;
 
-        Session(SessionEvidence evidence, String displayKey, String agent, Kind kind) {
+        Session(String partition, SessionEvidence evidence, String displayKey, String agent, Kind kind) {
+            this.partition = partition;
             this.evidence = evidence;
             this.displayKey = displayKey;
             this.agent = agent;
@@ -63,6 +65,11 @@ public final class SessionModel {
 
         boolean background() {
             return evidence.background();
+        }
+
+        /** Running or stale when last classified, or not classified yet: it may be work in flight. */
+        boolean mayBeInFlight() {
+            return verdict == null || verdict.state() != Classifier.State.IDLE;
         }
     }
 
@@ -79,6 +86,8 @@ public final class SessionModel {
     private final Set<Session> unclassified = new LinkedHashSet<>();
     private final PriorityQueue<Due> due = new PriorityQueue<>(Comparator.comparingLong(Due::at));
     private final Set<Session> listed = new HashSet<>();
+    /** Sessions out of their source's sight (see {@link PartitionUpdate#lostAtMs()}), held until their hold passes. */
+    private final Set<Session> lost = new HashSet<>();
     /** Last-activity instants of all classified sessions, with counts: the newest is the snapshot's lastObservedAt. */
     private final TreeMap<Long, Integer> activity = new TreeMap<>();
     /** Sessions of the status route; background runs are not among them. */
@@ -122,42 +131,58 @@ public final class SessionModel {
     }
 
     public void apply(PartitionUpdate update) {
-        Map<String, Session> sessions = partitions.computeIfAbsent(update.partition(), p -> new HashMap<>());
+        String partition = update.partition();
+        Map<String, Session> sessions = partitions.computeIfAbsent(partition, p -> new HashMap<>());
+        List<Session> gone = new ArrayList<>();
         if (update.replaceAll()) {
             sessions.values().forEach(this::forget);
+            gone.addAll(sessions.values());
             sessions.clear();
         }
         for (String key : update.removedKeys()) {
             Session removed = sessions.remove(key);
             if (removed != null) {
                 forget(removed);
+                gone.add(removed);
+            }
+        }
+        if (update.lostAtMs() > 0) {
+            // Seen in flight a moment ago, then out of sight: held as stale work, not taken for finished.
+            for (Session session : gone) {
+                if (session.mayBeInFlight()) {
+                    sessions.put(session.evidence.key(), track(partition, session.evidence.lostSince(update.lostAtMs())));
+                }
             }
         }
         for (SessionEvidence evidence : update.upserts()) {
-            Session previous = sessions.put(evidence.key(), track(evidence));
+            Session previous = sessions.put(evidence.key(), track(partition, evidence));
             if (previous != null) {
                 forget(previous);
             }
         }
         if (sessions.isEmpty()) {
-            partitions.remove(update.partition());
+            partitions.remove(partition);
         }
     }
 
-    private Session track(SessionEvidence evidence) {
+    private Session track(String partition, SessionEvidence evidence) {
         String key = evidence.key();
         // A transcript without a store entry is kind "other" whatever its name (docs/design.md §6).
         Kind kind = evidence.store() == null ? Kind.OTHER : SessionKeys.kind(key, evidence.chatType());
-        Session session = new Session(evidence, settings.redactKeys() ? SessionKeys.redact(key) : key,
+        Session session = new Session(partition, evidence, settings.redactKeys() ? SessionKeys.redact(key) : key,
                 SessionKeys.agent(key, evidence.agentId()), kind);
         sessions += session.background() ? 0 : 1;
         unclassified.add(session);
+        if (evidence.lostSinceMs() > 0) {
+            lost.add(session);
+        }
         return session;
     }
 
     private void forget(Session session) {
         sessions -= session.background() ? 0 : 1;
         session.removed = true;
+        lost.remove(session);
         if (!unclassified.remove(session)) {
             count(session, -1);
         }
@@ -198,6 +223,7 @@ public final class SessionModel {
                 classify(next.session(), now);
             }
         }
+        dropExpired(now);
         while (!due.isEmpty() && (due.peek().session().removed || due.peek().session().dueAt != due.peek().at())) {
             due.poll();
         }
@@ -218,6 +244,23 @@ public final class SessionModel {
                 combined, wakes.values().stream().mapToLong(Long::longValue).min().orElse(0), settings);
         return new Evaluation(combined.scanned(), status, busy, combined, health,
                 due.isEmpty() ? Long.MAX_VALUE : due.peek().at());
+    }
+
+    /** Sessions out of their source's sight whose hold has passed (the source did not see them again): gone. */
+    private void dropExpired(long now) {
+        if (lost.isEmpty()) {
+            return;
+        }
+        for (Session session : List.copyOf(lost)) {
+            if (now - session.evidence.lostSinceMs() >= settings.cautiousLeaseMs()) {
+                Map<String, Session> sessions = partitions.get(session.partition);
+                sessions.remove(session.evidence.key());
+                if (sessions.isEmpty()) {
+                    partitions.remove(session.partition);
+                }
+                forget(session);
+            }
+        }
     }
 
     /** Works out the session's verdict at {@code now}, counts it, and schedules the next instant it changes. */

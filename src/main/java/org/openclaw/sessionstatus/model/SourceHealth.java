@@ -10,7 +10,7 @@ import java.util.Collection;
  * @param readable units (dirs, databases) read successfully
  * @param unreadable units that exist but cannot be read or interpreted: they make the answer partial, never idle
  * @param rescanning a full rescan is under way, or the source stopped making progress: evidence may be missing
- * @param skippedFiles files and entries skipped because they could not be read or parsed, since start
+ * @param skippedFiles files, entries and fields skipped because they could not be read or parsed, since start
  * @param rescans full rescans since start (the first scan included)
  * @param watcherErrors exceptions from the file watcher (an inotify overflow arrives as one), since start
  * @param futureTimestamps timestamps found in the future and clamped to when they were read, since start

@@ -63,7 +63,7 @@ class CliTest {
     }
 
     @Test
-    void statusExitsOneWhileNoSessionSourceCanBeSeen() throws Exception {
+    void statusAndSnapshotExitOneWhileNoSessionSourceCanBeSeen() throws Exception {
         assertEquals(1, run(env(), "status", "--state-dir", tmp.resolve("no-such-state-dir").toString()), err.toString());
         JsonNode missing = JSON.readTree(out.toString());
         assertFalse(missing.get("ok").asBoolean());
@@ -77,7 +77,7 @@ class CliTest {
         assertFalse(JSON.readTree(out.toString()).get("ok").asBoolean(), "an agent it cannot read is not an idle one");
 
         out.getBuffer().setLength(0);
-        assertEquals(0, run(env(), "snapshot", "--state-dir", state.toString()), "the lease has an answer: unknown");
+        assertEquals(1, run(env(), "snapshot", "--state-dir", state.toString()), "a script must not act on unknown");
         assertEquals("unknown", JSON.readTree(out.toString()).get("lease").get("recommendedAction").asText());
     }
 

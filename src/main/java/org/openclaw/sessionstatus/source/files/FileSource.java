@@ -1,6 +1,7 @@
 package org.openclaw.sessionstatus.source.files;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Set;
 import org.openclaw.sessionstatus.model.EvidenceSink;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SourceHealth;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.ReadCounters;
 import org.openclaw.sessionstatus.source.WatchedSource;
@@ -33,14 +35,21 @@ public final class FileSource extends WatchedSource {
     private final Clock clock;
     private final ProcessTable processes;
     private final Map<Path, SessionDir> dirs = new HashMap<>();
+    /** Session dirs read before that cannot be read now: their sessions stay as last read. */
     private final Set<Path> unreadable = new HashSet<>();
+    /** What the last discovery could not see: the state dir, the agents dir, an extra dir. */
+    private Set<Path> undiscoverable = Set.of();
     private final ReadCounters counters = new ReadCounters();
+    private final AccessWarnings warnings;
     private long rescans;
     private boolean scanned;
     private SourceHealth lastHealth;
 
-    public FileSource(Path stateDir, List<Path> extraDirs, ProcessTable processes, EvidenceSink sink, Clock clock) {
+    /** @param warnings where a path it may not read is said, once */
+    public FileSource(Path stateDir, List<Path> extraDirs, ProcessTable processes, EvidenceSink sink, Clock clock,
+            AccessWarnings warnings) {
         super("file-source", HEALTH);
+        this.warnings = warnings;
         this.stateDir = stateDir;
         this.extraDirs = List.copyOf(extraDirs);
         this.sink = sink;
@@ -58,14 +67,32 @@ public final class FileSource extends WatchedSource {
         return roots;
     }
 
+    /**
+     * Re-checks the holders of held locks, and what may be read: a mode or owner changed at runtime sends no event
+     * for the state dir or a watched root itself, and "may not be read" must never linger as "nothing there".
+     */
     @Override
     public void tick() {
         long now = clock.millis();
         List<PartitionUpdate> updates = new ArrayList<>();
+        SessionDirs.Discovery discovery = SessionDirs.discover(stateDir, extraDirs, warnings);
+        undiscoverable = discovery.unreadable();
+        Set<Path> recheck = new HashSet<>(discovery.found().keySet());
+        recheck.addAll(discovery.denied());
+        recheck.addAll(dirs.keySet());
+        for (Path dir : recheck) {
+            // A dir read as it was is left alone; one that appeared, went, or turned (un)readable is read again.
+            SessionDirs.State state = SessionDirs.state(dir, extraDirs);
+            boolean readableNow = state == SessionDirs.State.READ && StateLayout.listable(dir);
+            if (!dirs.containsKey(dir) || state != SessionDirs.State.READ || readableNow == unreadable.contains(dir)) {
+                scanDir(dir, SessionDirs.agentIdOf(dir), now).ifPresent(updates::add);
+            }
+        }
         for (SessionDir dir : dirs.values()) {
             dir.recheckLocks(now).ifPresent(updates::add);
         }
         deliver(updates);
+        publishHealth(false);
     }
 
     @Override
@@ -99,11 +126,13 @@ public final class FileSource extends WatchedSource {
         rescans++;
         long now = clock.millis();
         unreadable.clear();
-        Map<Path, String> found = SessionDirs.discover(stateDir, extraDirs, unreadable);
+        SessionDirs.Discovery discovery = SessionDirs.discover(stateDir, extraDirs, warnings);
+        undiscoverable = discovery.unreadable();
+        Map<Path, String> found = discovery.found();
         List<PartitionUpdate> updates = new ArrayList<>();
         for (Path gone : new ArrayList<>(dirs.keySet())) {
             if (!found.containsKey(gone)) {
-                updates.add(PartitionUpdate.drop(dirs.remove(gone).partition()));
+                scanDir(gone, SessionDirs.agentIdOf(gone), now).ifPresent(updates::add);
             }
         }
         found.forEach((dir, agentId) -> {
@@ -115,18 +144,37 @@ public final class FileSource extends WatchedSource {
         publishHealth(false);
     }
 
-    /** Reads one dir whole; a dir that is gone, or now belongs to an agent with a database, is dropped. */
+    /**
+     * Reads one dir whole; a dir that is gone (what it said in flight held as lost from sight), or now belongs to an
+     * agent with a database, is dropped. One that may
+     * not be entered or listed keeps what it said last and counts as unreadable, if this source was reading it (or
+     * an operator named it); an agent's dir that was never read is the SQLite source's to count.
+     */
     private Optional<PartitionUpdate> scanDir(Path dir, String agentId, long now) {
-        if (!SessionDirs.readable(dir, extraDirs)) {
+        SessionDirs.State state = SessionDirs.state(dir, extraDirs);
+        if (state == SessionDirs.State.GONE || state == SessionDirs.State.MOVED) {
             SessionDir gone = dirs.remove(dir);
             unreadable.remove(dir);
-            return gone == null ? Optional.empty() : Optional.of(PartitionUpdate.drop(gone.partition()));
+            return gone == null ? Optional.empty() : Optional.of(PartitionUpdate.drop(gone.partition())
+                    .lostAt(state == SessionDirs.State.GONE ? now : 0));
         }
-        SessionDir sessionDir = dirs.computeIfAbsent(dir, d -> new SessionDir(d, agentId, processes, counters, worker::progress));
+        if (state == SessionDirs.State.DENIED) {
+            warnings.denied(dir);
+            if (dirs.containsKey(dir) || extraDirs.contains(dir)) {
+                unreadable.add(dir);
+            }
+            return Optional.empty();
+        }
+        SessionDir sessionDir = dirs.computeIfAbsent(dir, d -> new SessionDir(d, agentId, processes, counters, worker::progress, warnings));
         try {
             PartitionUpdate update = sessionDir.scan(now);
             unreadable.remove(dir);
+            warnings.readable(dir);
             return Optional.of(update);
+        } catch (AccessDeniedException e) {
+            warnings.denied(dir);
+            unreadable.add(dir);
+            return Optional.empty();
         } catch (IOException e) {
             Logger.warn("cannot read session dir {}: {}", dir, e.getMessage());
             unreadable.add(dir);
@@ -145,7 +193,8 @@ public final class FileSource extends WatchedSource {
         int storesUnreadable = (int) dirs.entrySet().stream()
                 .filter(dir -> !unreadable.contains(dir.getKey()) && dir.getValue().storeUnreadable()).count();
         int readable = (int) dirs.keySet().stream().filter(dir -> !unreadable.contains(dir)).count() - storesUnreadable;
-        SourceHealth health = new SourceHealth(HEALTH, scanned, readable, unreadable.size() + storesUnreadable,
+        SourceHealth health = new SourceHealth(HEALTH, scanned, readable,
+                unreadable.size() + undiscoverable.size() + storesUnreadable,
                 rescanning, counters.skippedCount(), rescans, worker.watcherErrors(), counters.futureTimestampCount());
         if (!health.equals(lastHealth)) {
             lastHealth = health;

@@ -21,6 +21,7 @@ import java.util.Set;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.ReadCounters;
@@ -51,6 +52,7 @@ final class SessionDir {
     private final ProcessTable processes;
     private final ReadCounters counters;
     private final Runnable progress;
+    private final AccessWarnings warnings;
     private final Map<String, TranscriptFile> transcripts = new HashMap<>();
     private final Map<String, HeldLock> locks = new HashMap<>();
     private Map<String, StoreFile.Entry> store = Map.of();
@@ -60,9 +62,14 @@ final class SessionDir {
     /** The store exists but may not be read: its sessions cannot be seen, so the dir counts as unreadable. */
     private boolean storeUnreadable;
 
-    /** @param progress marks progress while a large dir is read (the worker's stuck detection) */
-    SessionDir(Path dir, String agentId, ProcessTable processes, ReadCounters counters, Runnable progress) {
+    /**
+     * @param progress marks progress while a large dir is read (the worker's stuck detection)
+     * @param warnings where a store this user may not read is said, once
+     */
+    SessionDir(Path dir, String agentId, ProcessTable processes, ReadCounters counters, Runnable progress,
+            AccessWarnings warnings) {
         this.dir = dir;
+        this.warnings = warnings;
         this.agentId = agentId;
         this.processes = processes;
         this.counters = counters;
@@ -163,12 +170,17 @@ final class SessionDir {
             // A store that is there but cannot be read may list sessions the daemon cannot see: never a free slot.
             if (e instanceof RegularFiles.NotRegular) {
                 counters.skipped();
+            } else {
+                warnings.denied(dir.resolve(STORE));
             }
             storeUnreadable = true;
             return Optional.empty();
         } catch (IOException e) {
             counters.skipped();
             return Optional.empty();
+        }
+        if (storeUnreadable) {
+            warnings.readable(dir.resolve(STORE));
         }
         storeUnreadable = false;
         counters.skipped(parsed.skipped());

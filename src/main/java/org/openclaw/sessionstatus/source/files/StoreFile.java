@@ -15,13 +15,14 @@ import java.util.Map;
 /**
  * {@code sessions.json}: session key → entry. Streamed, keeping only the fields the daemon needs and skipping the
  * large ones (skills snapshots, prompt reports), so a store of hundreds of KB costs little to re-read. Its strings
- * are only ever data: an entry with a field of the wrong type, or a session id or file name that is not a plain file
- * name, is skipped and counted; every other entry is read.
+ * are only ever data. A field of the wrong type costs only that field (read as absent, and counted): the session
+ * stays with what can be read, so a release that changes a field's type cannot make its sessions invisible. An
+ * entry whose session id is not a plain file name has no identity to read by: it is skipped and counted.
  */
 final class StoreFile {
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** The entries read, and how many were skipped. */
+    /** The entries read, and how many entries and fields were skipped. */
     record Parsed(Map<String, Entry> entries, int skipped) {
     }
 
@@ -49,7 +50,7 @@ final class StoreFile {
      */
     static Parsed parse(InputStream in) throws IOException {
         Map<String, Entry> bySessionId = new HashMap<>();
-        int skipped = 0;
+        int[] skipped = {0};
         try (JsonParser json = JSON.createParser(in)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("sessions.json is not a JSON object");
@@ -58,14 +59,14 @@ final class StoreFile {
                 String key = json.currentName();
                 if (json.nextToken() != JsonToken.START_OBJECT) {
                     json.skipChildren();
-                    skipped++;
+                    skipped[0]++;
                     continue;
                 }
-                Entry entry = entry(key, json);
+                Entry entry = entry(key, json, skipped);
                 if (entry != null) {
                     bySessionId.merge(entry.sessionId(), entry, StoreFile::preferShorterKey);
                 } else {
-                    skipped++;
+                    skipped[0]++;
                 }
             }
             if (json.currentToken() != JsonToken.END_OBJECT || json.nextToken() != null) {
@@ -76,7 +77,7 @@ final class StoreFile {
         entries.sort(Comparator.comparing(Entry::key));
         Map<String, Entry> byKey = new LinkedHashMap<>();
         entries.forEach(e -> byKey.put(e.key(), e));
-        return new Parsed(byKey, skipped);
+        return new Parsed(byKey, skipped[0]);
     }
 
     private static Entry preferShorterKey(Entry a, Entry b) {
@@ -84,37 +85,43 @@ final class StoreFile {
         return byLength < 0 || (byLength == 0 && a.key().compareTo(b.key()) <= 0) ? a : b;
     }
 
-    /** One entry, read to its end whatever it holds; null when a field the daemon reads has the wrong type. */
-    private static Entry entry(String key, JsonParser json) throws IOException {
+    /**
+     * One entry, read to its end whatever it holds; a field of the wrong type is read as absent and counted in
+     * {@code skipped}. @return null when its session id is not a plain file name
+     */
+    private static Entry entry(String key, JsonParser json, int[] skipped) throws IOException {
         String sessionId = null;
         String sessionFile = null;
         String status = null;
         String chatType = null;
         long updatedAt = 0;
         long endedAt = 0;
-        boolean wrongType = false;
         while (json.nextToken() == JsonToken.FIELD_NAME) {
             String field = json.currentName();
             JsonToken value = json.nextToken();
+            boolean numeric = field.equals("updatedAt") || field.equals("endedAt");
+            boolean known = numeric || field.equals("sessionId") || field.equals("sessionFile") || field.equals("status")
+                    || field.equals("chatType");
+            if (known && value != JsonToken.VALUE_NULL && (numeric ? !value.isNumeric() : value != JsonToken.VALUE_STRING)) {
+                skipped[0]++;
+                json.skipChildren();
+                continue;
+            }
             String text = value == JsonToken.VALUE_STRING ? json.getText() : null;
-            long number = number(json, value);
             switch (field) {
                 case "sessionId" -> sessionId = text;
                 case "sessionFile" -> sessionFile = text;
                 case "status" -> status = text;
                 case "chatType" -> chatType = text;
-                case "updatedAt" -> updatedAt = number;
-                case "endedAt" -> endedAt = number;
+                case "updatedAt" -> updatedAt = number(json, value);
+                case "endedAt" -> endedAt = number(json, value);
                 default -> {
-                    json.skipChildren();
-                    continue;
+                    // not read
                 }
             }
-            boolean numeric = field.equals("updatedAt") || field.equals("endedAt");
-            wrongType |= value != JsonToken.VALUE_NULL && (numeric ? !value.isNumeric() : text == null);
             json.skipChildren();
         }
-        if (wrongType || !isFileName(sessionId)) {
+        if (!isFileName(sessionId)) {
             return null;
         }
         String file = baseName(sessionFile);

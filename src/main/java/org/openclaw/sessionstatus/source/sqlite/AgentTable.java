@@ -24,20 +24,19 @@ import org.openclaw.sessionstatus.source.ReadCounters;
  */
 final class AgentTable {
     private static final int PROGRESS_EVERY = 1_000;
-    /** Tables and columns the queries need: a database without them is one this version cannot interpret. */
+    /**
+     * What says which sessions there are and whether one runs: a database without it is one this version cannot
+     * interpret. Every other column and table costs only what it tells when missing (times, chat type, queued
+     * inputs, the transcript's phase).
+     */
     static final Map<String, Set<String>> REQUIRED = Map.of(
             "session_nodes", Set.of("session_key", "current_session_id"),
-            "session_windows", Set.of("session_id", "status", "started_at", "ended_at", "updated_at",
-                    "transcript_updated_at", "chat_type"),
-            "session_pending_inputs", Set.of("session_key", "state", "accepted_at"));
+            "session_windows", Set.of("session_id", "status", "updated_at"));
     /** How many of the newest transcript events are looked at for the last message: the cost stays bounded. */
     private static final int LAST_EVENTS = 16;
     /** Windows stamped this long before the newest one seen are read again: commits are not in stamp order. */
     private static final long WATERMARK_SLACK_MS = 5_000;
     private static final long FULL_READ_SECONDS = 30;
-    // Columns of session_nodes after its large entry_json are not read: reaching them means walking overflow pages.
-    private static final String COLUMNS = "SELECT n.session_key, n.current_session_id, w.status, w.started_at,"
-            + " w.ended_at, w.updated_at, w.transcript_updated_at, w.chat_type";
 
     /**
      * One session key. Times are epoch ms, 0 when NULL.
@@ -64,6 +63,8 @@ final class AgentTable {
     private final ReadCounters counters;
     private final LongSupplier now;
     private final Map<String, Row> rows = new HashMap<>();
+    /** Keys by the session id they name: a cron job's key and its current run's ({@code …:run:<id>}) are one session. */
+    private final Map<String, Set<String>> keysBySession = new HashMap<>();
     private final Map<String, long[]> pending = new HashMap<>();
     private long watermark;
     private long lastFullReadNanos;
@@ -76,6 +77,40 @@ final class AgentTable {
 
     Map<String, Row> rows() {
         return Collections.unmodifiableMap(rows);
+    }
+
+    /** The key a session goes by: of the keys naming one session id, the shortest (then the first in order). */
+    String canonical(String key) {
+        Set<String> twins = twins(key);
+        String canonical = key;
+        for (String twin : twins) {
+            int byLength = Integer.compare(twin.length(), canonical.length());
+            canonical = byLength < 0 || byLength == 0 && twin.compareTo(canonical) < 0 ? twin : canonical;
+        }
+        return canonical;
+    }
+
+    /** The session's row under its canonical key, with the queued inputs of every key naming it. */
+    Row session(String key) {
+        Row row = rows.get(key);
+        Set<String> twins = twins(key);
+        if (row == null || twins.size() < 2) {
+            return row;
+        }
+        int pendingInputs = 0;
+        long lastAccepted = 0;
+        for (String twin : twins) {
+            Row other = rows.get(twin);
+            pendingInputs += other.pendingInputs();
+            lastAccepted = Math.max(lastAccepted, other.lastAcceptedAt());
+        }
+        return row.withPending(pendingInputs, lastAccepted);
+    }
+
+    private Set<String> twins(String key) {
+        Row row = rows.get(key);
+        return row == null || row.sessionId().isEmpty() ? Set.of(key)
+                : keysBySession.getOrDefault(row.sessionId(), Set.of(key));
     }
 
     /**
@@ -94,8 +129,7 @@ final class AgentTable {
             lastFullReadNanos = System.nanoTime();
             for (String key : Set.copyOf(rows.keySet())) {
                 if (!read.containsKey(key) && !queued.containsKey(key)) {
-                    rows.remove(key);
-                    changed.add(key);
+                    remove(key, changed);
                 }
             }
         }
@@ -108,8 +142,7 @@ final class AgentTable {
             Row row = rows.get(key);
             if (row == null || row.sessionId().isEmpty() && !queued.containsKey(key)) {
                 if (row != null) {
-                    rows.remove(key);
-                    changed.add(key);
+                    remove(key, changed);
                 } else {
                     // An input whose key has no window yet: the turn was accepted, the session is on its way.
                     put(withQueued(new Row(key, "", null, 0, 0, 0, 0, null, 0, 0, LastMessage.Result.UNKNOWN),
@@ -130,11 +163,13 @@ final class AgentTable {
 
     private Map<String, Row> windows(Database.Queries queries, boolean full, long readAt) throws SQLException {
         Map<String, Row> read = new HashMap<>();
+        String columns = columns(queries);
         PreparedStatement windows = queries.prepared(full
-                ? COLUMNS + " FROM session_nodes n LEFT JOIN session_windows w ON w.session_id = n.current_session_id"
-                : COLUMNS + " FROM session_windows w JOIN session_nodes n ON n.current_session_id = w.session_id"
+                ? columns + " FROM session_nodes n LEFT JOIN session_windows w ON w.session_id = n.current_session_id"
+                : columns + " FROM session_windows w JOIN session_nodes n ON n.current_session_id = w.session_id"
                         + " WHERE w.updated_at >= ?");
-        PreparedStatement events = queries.hasTable("transcript_events") ? queries.prepared("SELECT event_json"
+        PreparedStatement events = queries.hasColumns("transcript_events", "event_json", "session_id", "seq")
+                ? queries.prepared("SELECT event_json"
                 + " FROM transcript_events WHERE session_id = ? ORDER BY seq DESC LIMIT " + LAST_EVENTS) : null;
         if (!full) {
             windows.setLong(1, watermark - WATERMARK_SLACK_MS);
@@ -152,13 +187,25 @@ final class AgentTable {
         return read;
     }
 
+    /**
+     * The windows' columns; one this database lacks reads as NULL. Columns of session_nodes after its large
+     * entry_json are not read: reaching them means walking overflow pages.
+     */
+    private static String columns(Database.Queries queries) throws SQLException {
+        StringBuilder select = new StringBuilder("SELECT n.session_key, n.current_session_id, w.status");
+        for (String column : new String[] {"started_at", "ended_at", "updated_at", "transcript_updated_at", "chat_type"}) {
+            select.append(", ").append(queries.hasColumns("session_windows", column) ? "w." + column : "NULL");
+        }
+        return select.toString();
+    }
+
     private static Row withQueued(Row row, long[] queued) {
         return queued == null ? row.withPending(0, 0) : row.withPending((int) queued[0], queued[1]);
     }
 
     private Row row(ResultSet result, PreparedStatement events, long readAt) throws SQLException {
         String key = result.getString(1);
-        String sessionId = result.getString(2);
+        String sessionId = Objects.requireNonNullElse(result.getString(2), "");
         long transcriptUpdatedAt = counters.notInFuture(result.getLong(7), readAt);
         Row known = rows.get(key);
         LastMessage.Result transcript = known != null && sessionId.equals(known.sessionId())
@@ -173,7 +220,11 @@ final class AgentTable {
     /** Queued inputs by key (count, newest {@code accepted_at}): a small table, read whole. */
     private Map<String, long[]> queuedInputs(Database.Queries queries, long readAt) throws SQLException {
         Map<String, long[]> queued = new HashMap<>();
-        try (ResultSet result = queries.prepared("SELECT session_key, count(*), max(accepted_at)"
+        if (!queries.hasColumns("session_pending_inputs", "session_key", "state")) {
+            return queued;
+        }
+        try (ResultSet result = queries.prepared("SELECT session_key, count(*), max("
+                + queries.columnOrNull("session_pending_inputs", "accepted_at") + ")"
                 + " FROM session_pending_inputs WHERE state = 'queued' GROUP BY session_key").executeQuery()) {
             while (result.next()) {
                 queued.put(result.getString(1), new long[] {result.getLong(2),
@@ -183,9 +234,36 @@ final class AgentTable {
         return queued;
     }
 
+    /** A changed row changes the keys that name the same session too: they are joined as one. */
     private void put(Row row, Set<String> changed) {
-        if (!Objects.equals(rows.put(row.key(), row), row)) {
+        Row old = rows.put(row.key(), row);
+        if (!Objects.equals(old, row)) {
             changed.add(row.key());
+            unindex(old, changed);
+            if (!row.sessionId().isEmpty()) {
+                Set<String> keys = keysBySession.computeIfAbsent(row.sessionId(), id -> new HashSet<>());
+                keys.add(row.key());
+                changed.addAll(keys);
+            }
+        }
+    }
+
+    private void remove(String key, Set<String> changed) {
+        changed.add(key);
+        unindex(rows.remove(key), changed);
+    }
+
+    private void unindex(Row row, Set<String> changed) {
+        if (row == null || row.sessionId().isEmpty()) {
+            return;
+        }
+        Set<String> keys = keysBySession.get(row.sessionId());
+        if (keys != null) {
+            keys.remove(row.key());
+            changed.addAll(keys);
+            if (keys.isEmpty()) {
+                keysBySession.remove(row.sessionId());
+            }
         }
     }
 

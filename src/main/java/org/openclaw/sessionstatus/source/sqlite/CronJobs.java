@@ -10,7 +10,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The runs the gateway will start by itself, from the state database (SPEC §2): every enabled job of
+ * The runs the gateway will start by itself, from the state database (docs/design.md §4): every enabled job of
  * {@code cron_jobs} with its next run ({@code state_json.nextRunAtMs}, epoch ms) — unless a receipt in
  * {@code cron_run_receipts} shows that run already started, or its agent is gone. A database without these tables
  * or columns (an older release) has no jobs: only this evidence is missing, never the sessions'.

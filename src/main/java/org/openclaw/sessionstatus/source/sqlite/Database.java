@@ -3,6 +3,7 @@ package org.openclaw.sessionstatus.source.sqlite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +25,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.openclaw.sessionstatus.io.RegularFiles;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.StateLayout;
 import org.tinylog.Logger;
 
@@ -60,8 +63,14 @@ final class Database implements AutoCloseable {
         /** A cached statement: set its parameters and run it; close its results, never the statement. */
         PreparedStatement prepared(String sql) throws SQLException;
 
-        /** Whether the database has this table (asked once per connection). */
-        boolean hasTable(String table) throws SQLException;
+        /** Whether the table exists and has all these columns (asked once per connection). */
+        boolean hasColumns(String table, String... columns) throws SQLException;
+
+        /**
+         * The column's name if the table has it, else {@code NULL}: a column a reader can do without (a release
+         * that predates it, or dropped it) costs only what it told, never the whole database.
+         */
+        String columnOrNull(String table, String column) throws SQLException;
 
         /** Marks progress in a long read (many rows), so the worker is not taken for stuck. */
         void progress();
@@ -77,9 +86,11 @@ final class Database implements AutoCloseable {
     private final Path file;
     private final Map<String, Set<String>> requiredColumns;
     private final Runnable progress;
+    private final AccessWarnings warnings;
     private Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private final Map<String, Boolean> tables = new HashMap<>();
+    /** Each table's columns, read once per connection. */
+    private final Map<String, Set<String>> columns = new HashMap<>();
     private final Queries queries = new Queries() {
         @Override
         public PreparedStatement prepared(String sql) throws SQLException {
@@ -92,17 +103,14 @@ final class Database implements AutoCloseable {
         }
 
         @Override
-        public boolean hasTable(String table) throws SQLException {
-            Boolean known = tables.get(table);
-            if (known == null) {
-                PreparedStatement statement = prepared("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-                statement.setString(1, table);
-                try (ResultSet rows = statement.executeQuery()) {
-                    known = rows.next();
-                }
-                tables.put(table, known);
-            }
-            return known;
+        public boolean hasColumns(String table, String... names) throws SQLException {
+            Set<String> present = columns(table);
+            return !present.isEmpty() && present.containsAll(List.of(names));
+        }
+
+        @Override
+        public String columnOrNull(String table, String column) throws SQLException {
+            return columns(table).contains(column) ? column : "NULL";
         }
 
         @Override
@@ -114,20 +122,25 @@ final class Database implements AutoCloseable {
     private Path privateCopy;
     private long dataVersion = -1;
     private String lastProblem;
+    /** The last read found the file replaced under an open connection (deleted and created again). */
+    private boolean replaced;
 
     /**
-     * @param requiredColumns table → columns the reader needs; a database without them cannot be interpreted
+     * @param requiredColumns table → columns the reader cannot do without; a database without them cannot be
+     *     interpreted. Other columns are asked for with {@link Queries#columnOrNull}.
      * @param progress marks progress in long work (a large copy, many rows), on the worker's thread
+     * @param warnings where a database this user may not read is said, once
      */
-    Database(Path file, Map<String, Set<String>> requiredColumns, Runnable progress) {
+    Database(Path file, Map<String, Set<String>> requiredColumns, Runnable progress, AccessWarnings warnings) {
         this.file = file;
         this.requiredColumns = requiredColumns;
         this.progress = progress;
+        this.warnings = warnings;
     }
 
     /**
-     * Whether there is an entry by its name (a link not followed). One that is not a regular file is there, and
-     * unreadable: its agent is partial, never silently gone.
+     * Whether there is an entry by its name (a link not followed), or may be: one behind a dir this user may not
+     * enter, or that is not a regular file, is there, and unreadable: its agent is partial, never silently gone.
      */
     boolean exists() {
         return StateLayout.exists(file);
@@ -153,6 +166,7 @@ final class Database implements AutoCloseable {
                 T rows = reader.read(queries, reopened);
                 dataVersion = version;
                 lastProblem = null;
+                warnings.readable(file);
                 return Optional.of(rows);
             } finally {
                 queries.prepared("COMMIT").execute();
@@ -166,6 +180,18 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /** This user may not look at it, or not read it: said once, with which user and what to do. */
+    private Unreadable denied(AccessDeniedException e) {
+        warnings.denied(file);
+        lastProblem = "permission denied";
+        return new Unreadable("permission denied", e);
+    }
+
+    /** Whether the last read found the file replaced (deleted and created again) under its open connection. */
+    boolean replaced() {
+        return replaced;
+    }
+
     private Unreadable unreadable(String problem, Throwable cause) {
         if (!problem.equals(lastProblem)) {
             lastProblem = problem;
@@ -176,6 +202,7 @@ final class Database implements AutoCloseable {
 
     /** Opens, or opens again when the file was replaced or its WAL files came or went. @return whether it (re)opened */
     private boolean ensureOpen() throws SQLException, Unreadable {
+        replaced = false;
         Files3 now = inspect();
         if (connection != null && now.equals(openedOn)) {
             return false;
@@ -184,6 +211,7 @@ final class Database implements AutoCloseable {
             // A live connection follows the file's own changes; only a replaced file needs a new one.
             return false;
         }
+        replaced = connection != null && !Objects.equals(now.key(), openedOn.key());
         closeConnection();
         boolean walMode = walMode();
         Path target = file;
@@ -215,6 +243,8 @@ final class Database implements AutoCloseable {
                     Files.exists(sibling("-shm"), LinkOption.NOFOLLOW_LINKS));
         } catch (NoSuchFileException e) {
             throw unreadable("is gone", e);
+        } catch (AccessDeniedException e) {
+            throw denied(e);
         } catch (IOException e) {
             throw unreadable("cannot be inspected: " + e.getMessage(), e);
         }
@@ -240,6 +270,8 @@ final class Database implements AutoCloseable {
         try (InputStream in = RegularFiles.stream(file)) {
             int read = in.readNBytes(header, 0, HEADER_BYTES);
             return read == HEADER_BYTES && (header[18] == 2 || header[19] == 2);
+        } catch (AccessDeniedException e) {
+            throw denied(e);
         } catch (IOException e) {
             throw unreadable("cannot be read: " + e.getMessage(), e);
         }
@@ -273,21 +305,33 @@ final class Database implements AutoCloseable {
 
     private void checkSchema() throws SQLException, Unreadable {
         for (Map.Entry<String, Set<String>> table : requiredColumns.entrySet()) {
-            Set<String> columns = new TreeSet<>();
-            try (Statement statement = connection.createStatement();
-                    ResultSet rows = statement.executeQuery("SELECT name FROM pragma_table_info('" + table.getKey() + "')")) {
-                while (rows.next()) {
-                    columns.add(rows.getString(1));
-                }
-            }
-            if (!columns.containsAll(table.getValue())) {
+            Set<String> present = columns(table.getKey());
+            if (!present.containsAll(table.getValue())) {
                 Set<String> missing = new TreeSet<>(table.getValue());
-                missing.removeAll(columns);
+                missing.removeAll(present);
                 closeConnection();
                 throw unreadable("has a schema this version cannot interpret: table " + table.getKey()
-                        + (columns.isEmpty() ? " is missing" : " lacks " + missing), null);
+                        + (present.isEmpty() ? " is missing" : " lacks " + missing), null);
             }
         }
+    }
+
+    /** The table's columns (none when there is no such table), read once per connection. */
+    private Set<String> columns(String table) throws SQLException {
+        Set<String> known = columns.get(table);
+        if (known == null) {
+            known = new TreeSet<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT name FROM pragma_table_info(?)")) {
+                statement.setString(1, table);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        known.add(rows.getString(1));
+                    }
+                }
+            }
+            columns.put(table, known);
+        }
+        return known;
     }
 
     private long dataVersion() throws SQLException {
@@ -302,7 +346,7 @@ final class Database implements AutoCloseable {
 
     private void closeConnection() {
         statements.clear();
-        tables.clear();
+        columns.clear();
         if (connection != null) {
             try {
                 connection.close();

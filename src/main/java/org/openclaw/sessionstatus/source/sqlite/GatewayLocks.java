@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,8 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.openclaw.sessionstatus.io.RegularFiles;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.ReadCounters;
+import org.openclaw.sessionstatus.source.StateLayout;
 import org.openclaw.sessionstatus.source.Timestamps;
 
 /**
@@ -36,11 +40,21 @@ final class GatewayLocks {
     private GatewayLocks() {
     }
 
-    /** Every readable lock file now; a file that is not a regular one, or not a lock's JSON, is skipped and counted. */
-    static List<Holder> read(Path lockRoot, ReadCounters counters, long now) {
+    /**
+     * Every lock file now; one that is not a regular file, or not a lock's JSON, is skipped and counted.
+     *
+     * @return empty when a dir or a lock file exists but may not be read: its holders cannot be known (an embedded
+     *     run may be in flight), so the caller keeps what it read before and counts the lock files as unreadable
+     */
+    static Optional<List<Holder>> read(Path lockRoot, ReadCounters counters, long now, AccessWarnings warnings) {
         List<Holder> holders = new ArrayList<>();
-        if (!Files.isDirectory(lockRoot, LinkOption.NOFOLLOW_LINKS)) {
-            return holders;
+        StateLayout.Entry root = StateLayout.probe(lockRoot);
+        if (root != StateLayout.Entry.DIRECTORY) {
+            if (root == StateLayout.Entry.DENIED) {
+                warnings.denied(lockRoot);
+                return Optional.empty();
+            }
+            return Optional.of(List.of());
         }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(lockRoot, "openclaw-*")) {
             for (Path dir : dirs) {
@@ -59,11 +73,39 @@ final class GatewayLocks {
                     }
                 }
             }
+        } catch (AccessDeniedException e) {
+            warnings.denied(Path.of(e.getFile()));
+            return Optional.empty();
         } catch (IOException e) {
             // A dir that vanished while listed: the next event or tick reads it again.
         }
+        warnings.readable(lockRoot);
         holders.sort((a, b) -> a.file().compareTo(b.file()));
-        return List.copyOf(holders);
+        return Optional.of(List.copyOf(holders));
+    }
+
+    /**
+     * Whether the lock files' dirs may be listed (or there are none): a mode changed on them sends no event, so this
+     * is asked every tick, listing names only.
+     */
+    static boolean listable(Path lockRoot) {
+        StateLayout.Entry root = StateLayout.probe(lockRoot);
+        if (root != StateLayout.Entry.DIRECTORY) {
+            return root != StateLayout.Entry.DENIED;
+        }
+        if (!StateLayout.listable(lockRoot)) {
+            return false;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(lockRoot, "openclaw-*")) {
+            for (Path dir : dirs) {
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && !StateLayout.listable(dir)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Whether a changed path is one of these lock files (or their dir). */
@@ -77,7 +119,8 @@ final class GatewayLocks {
                 || relative.getNameCount() == 2 && name.startsWith("gateway") && name.endsWith(".lock");
     }
 
-    private static Holder holder(Path file) {
+    /** @throws AccessDeniedException when the lock exists but may not be read: whose it is cannot be known */
+    private static Holder holder(Path file) throws AccessDeniedException {
         try {
             BasicFileAttributes attributes = RegularFiles.attributes(file);
             JsonNode lock;
@@ -91,6 +134,8 @@ final class GatewayLocks {
             return new Holder(file.getFileName().toString(), lock.path("pid").asLong(), lock.path("startTime").asLong(0),
                     "agent-embedded".equals(lock.path("role").asText(null)),
                     Timestamps.epochMillis(lock.path("createdAt").asText(null), attributes.lastModifiedTime().toMillis()));
+        } catch (AccessDeniedException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             return null;
         }

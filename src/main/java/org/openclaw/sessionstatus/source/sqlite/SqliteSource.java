@@ -25,6 +25,7 @@ import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
 import org.openclaw.sessionstatus.model.SourceHealth;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.ReadCounters;
 import org.openclaw.sessionstatus.source.StateLayout;
@@ -59,9 +60,9 @@ public final class SqliteSource extends WatchedSource {
         final AgentTable table;
         boolean unreadable;
 
-        Agent(String id, Path file, AgentTable table, Runnable progress) {
+        Agent(String id, Path file, AgentTable table, Runnable progress, AccessWarnings warnings) {
             this.id = id;
-            this.database = new Database(file, AgentTable.REQUIRED, progress);
+            this.database = new Database(file, AgentTable.REQUIRED, progress, warnings);
             this.table = table;
         }
     }
@@ -80,6 +81,18 @@ public final class SqliteSource extends WatchedSource {
     private OptionalLong sentWake = OptionalLong.empty();
     private boolean stateUnreadable;
     private List<GatewayLocks.Holder> locks = List.of();
+    /** The lock files' dir, or one in it, may not be read: the holders last read stay. */
+    private boolean locksUnreadable;
+    /** The agents dir may not be listed: the agents last found stay, and what else it holds cannot be seen. */
+    private boolean agentsUnreadable;
+    /** Agents the file source reads: a running task of theirs is told by their session files, not here. */
+    private Set<String> fileAgents = Set.of();
+    /**
+     * When a database vanished or was replaced since the last delivery (0: none): the keys that go with it were
+     * lost from sight, not seen to end — the model holds those that were in flight.
+     */
+    private long lostAt;
+    private final AccessWarnings warnings;
     private final Map<String, SessionEvidence> sent = new HashMap<>();
     /** The keys of runs that are not sessions (cron, heartbeat, embedded), among those sent. */
     private Set<String> sentRuns = Set.of();
@@ -90,20 +103,23 @@ public final class SqliteSource extends WatchedSource {
     /** Every key must be joined again: an agent came or went, or the gateway's liveness changed. */
     private boolean allDirty;
     private Owner lastGateway;
-    private Set<String> lastTaskKeys = Set.of();
+    /** Keys that running tasks or embedded runs were joined to last time: joined again, as they may have ended. */
+    private Set<String> lastClaimed = Set.of();
     private long rescans;
     private boolean scanned;
     private SourceHealth lastHealth;
 
-    public SqliteSource(Path stateDir, ProcessTable processes, EvidenceSink sink, Clock clock) {
+    /** @param warnings where a path it may not read is said, once */
+    public SqliteSource(Path stateDir, ProcessTable processes, EvidenceSink sink, Clock clock, AccessWarnings warnings) {
         super("sqlite-source", HEALTH);
+        this.warnings = warnings;
         this.stateDir = stateDir;
         this.sink = sink;
         this.clock = clock;
         this.owners = new Owners(processes);
         this.partition = "sqlite:" + stateDir;
         this.state = new Database(StateLayout.stateDatabaseDir(stateDir).resolve(StateLayout.STATE_DATABASE),
-                StateRows.REQUIRED, worker::progress);
+                StateRows.REQUIRED, worker::progress, warnings);
         sink.health(SourceHealth.starting(HEALTH));
     }
 
@@ -126,14 +142,15 @@ public final class SqliteSource extends WatchedSource {
             worker.progress();
         });
         refreshState(true);
-        locks = GatewayLocks.read(StateLayout.lockRoot(stateDir), counters, clock.millis());
+        readLocks();
         sent.clear();
         sentRuns = Set.of();
         allDirty = true;
         Map<String, SessionEvidence> evidence = new HashMap<>();
         join(evidence::put, key -> { });
         sent.putAll(evidence);
-        sink.accept(List.of(PartitionUpdate.replace(partition, List.copyOf(evidence.values()))));
+        sink.accept(List.of(PartitionUpdate.replace(partition, List.copyOf(evidence.values())).lostAt(lostAt)));
+        lostAt = 0;
         deliverNextWake(true);
         scanned = true;
         publishHealth(false);
@@ -185,24 +202,37 @@ public final class SqliteSource extends WatchedSource {
             worker.redeliver(Set.of(RECHECKS.get(recheck + 1)), RECHECK_AFTER.get(recheck + 1));
         }
         if (lockFiles) {
-            List<GatewayLocks.Holder> now = GatewayLocks.read(lockRoot, counters, clock.millis());
-            allDirty |= !now.equals(locks);
-            locks = now;
+            readLocks();
         }
         if (discover || lockFiles || unchanged.size() < databases.size()) {
             deliverChanges();
         }
     }
 
-    /** The safety net: every database's {@code data_version} again, and the owners' pids (a kill sends no event). */
+    /**
+     * The safety net: the agents there are, every database's {@code data_version} again, the lock files, and the
+     * owners' pids (a kill sends no event; neither does a mode changed on the state dir or a watched root).
+     */
     @Override
     public void tick() {
-        if (agents.values().stream().anyMatch(agent -> !agent.database.exists())) {
-            discoverAgents();
-        }
+        discoverAgents();
         agents.values().forEach(agent -> refresh(agent, false));
         refreshState(false);
+        if (locksUnreadable || !GatewayLocks.listable(StateLayout.lockRoot(stateDir))) {
+            readLocks();
+        }
         deliverChanges();
+    }
+
+    /** Reads the lock files again; ones that may not be read keep the holders last read, and count as unreadable. */
+    private void readLocks() {
+        Optional<List<GatewayLocks.Holder>> read = GatewayLocks.read(StateLayout.lockRoot(stateDir), counters,
+                clock.millis(), warnings);
+        locksUnreadable = read.isEmpty();
+        read.ifPresent(now -> {
+            allDirty |= !now.equals(locks);
+            locks = now;
+        });
     }
 
     /** The database itself, its {@code -wal}/{@code -shm}/{@code -journal}: not the other SQLite files beside it. */
@@ -212,19 +242,34 @@ public final class SqliteSource extends WatchedSource {
                 || name.equals(database + "-journal");
     }
 
-    /** Tracks every agent that has a database now; an agent whose database went away is dropped with its sessions. */
+    /**
+     * Tracks every agent that has a database now, or whose dir may not be entered (it may hold one: unreadable, never
+     * absent); an agent whose database went away is dropped with its sessions. An agents dir that may not be listed
+     * keeps the agents last found, and counts as unreadable.
+     */
     private void discoverAgents() {
         Set<String> found = new HashSet<>();
+        Set<String> files = new HashSet<>();
         Path agentsRoot = StateLayout.agents(stateDir);
-        if (Files.isDirectory(agentsRoot)) {
+        StateLayout.Entry root = StateLayout.probe(agentsRoot);
+        agentsUnreadable = root == StateLayout.Entry.DENIED;
+        if (agentsUnreadable) {
+            warnings.denied(agentsRoot);
+            return;
+        }
+        if (root == StateLayout.Entry.DIRECTORY) {
             try (DirectoryStream<Path> dirs = Files.newDirectoryStream(agentsRoot)) {
                 for (Path dir : dirs) {
                     String id = dir.getFileName().toString();
-                    if (StateLayout.hasDatabase(dir)) {
+                    StateLayout.Era era = StateLayout.probe(dir) == StateLayout.Entry.DIRECTORY ? StateLayout.era(dir)
+                            : StateLayout.Era.NONE;
+                    if (era == StateLayout.Era.FILES) {
+                        files.add(id);
+                    } else if (era == StateLayout.Era.DATABASE || era == StateLayout.Era.DENIED) {
                         found.add(id);
                         if (!agents.containsKey(id)) {
                             Agent agent = new Agent(id, StateLayout.agentDatabase(dir),
-                                    new AgentTable(counters, clock::millis), worker::progress);
+                                    new AgentTable(counters, clock::millis), worker::progress, warnings);
                             agents.put(id, agent);
                             refresh(agent, true);
                             allDirty = true;
@@ -232,16 +277,20 @@ public final class SqliteSource extends WatchedSource {
                     }
                 }
             } catch (IOException e) {
-                Logger.warn("sqlite source: cannot list {}: {}", agentsRoot, e.getMessage());
+                warnings.denied(agentsRoot);
+                agentsUnreadable = true;
                 return;
             }
         }
+        allDirty |= !files.equals(fileAgents);
+        fileAgents = Set.copyOf(files);
         agents.entrySet().removeIf(entry -> {
             if (found.contains(entry.getKey())) {
                 return false;
             }
             entry.getValue().database.close();
             allDirty = true;
+            lost();
             return true;
         });
     }
@@ -258,6 +307,9 @@ public final class SqliteSource extends WatchedSource {
         try {
             Optional<Set<String>> changed = agent.database.readIfChanged(agent.table::read, force);
             changed.ifPresent(dirty::addAll);
+            if (agent.database.replaced()) {
+                lost();
+            }
             agent.unreadable = false;
             return changed.isPresent();
         } catch (Database.Unreadable e) {
@@ -270,6 +322,9 @@ public final class SqliteSource extends WatchedSource {
     private boolean refreshState(boolean force) {
         if (!state.exists()) {
             state.close();
+            if (!stateRows.runningTasks().isEmpty()) {
+                lost();
+            }
             stateRows = StateRows.none();
             cronJobs = CronJobs.none();
             stateUnreadable = false;
@@ -282,6 +337,9 @@ public final class SqliteSource extends WatchedSource {
                 stateRows = read.rows();
                 cronJobs = read.cronJobs();
             });
+            if (state.replaced()) {
+                lost();
+            }
             stateUnreadable = false;
             return rows.isPresent();
         } catch (Database.Unreadable e) {
@@ -292,47 +350,80 @@ public final class SqliteSource extends WatchedSource {
 
     /**
      * Joins the keys that need it — every key after an agent came or went or the gateway's liveness changed, else
-     * the keys whose rows changed and every key with a running task (few, and their owners may have died) — and the
-     * runs that are not sessions.
+     * the keys whose rows changed and every key with a running task or an embedded run (few, and their owners may
+     * have died) — and the runs that are not sessions. A run is counted once: keys naming one session (a cron job and
+     * its run) are joined as one, under the shortest; a run of the gateway's own, or an embedded run, that a session
+     * shows is that session's.
      *
      * @param upsert receives each joined session
-     * @param gone receives each key that no longer has any evidence
+     * @param gone receives each key that no longer has any evidence, or is another key's twin
      */
     private void join(BiConsumer<String, SessionEvidence> upsert, Consumer<String> gone) {
         long now = clock.millis();
         owners.begin();
         try {
             Owner gateway = owners.gateway(locks, stateRows.gatewayLease(), now);
-            Map<String, List<StateRows.Task>> tasks = stateRows.tasksBySession();
+            Map<String, List<StateRows.Task>> tasks = new HashMap<>();
+            stateRows.tasksBySession().forEach((key, running) -> {
+                if (!readByFiles(SessionJoin.agentOf(key))) {
+                    String session = sessionOf(key);
+                    tasks.computeIfAbsent(session == null ? key : session, k -> new ArrayList<>()).addAll(running);
+                }
+            });
+            SessionJoin.Attribution attribution = SessionJoin.attribute(stateRows.backgroundTasks(), locks,
+                    this::sessionOf, () -> agents.values().stream().flatMap(a -> a.table.rows().values().stream()).iterator());
+            attribution.tasks().forEach((key, running) -> tasks.computeIfAbsent(key, k -> new ArrayList<>()).addAll(running));
+            Set<String> claimed = new HashSet<>(tasks.keySet());
+            claimed.addAll(attribution.embedded().keySet());
             Set<String> keys = new HashSet<>(dirty);
             if (allDirty || !Objects.equals(gateway, lastGateway)) {
                 agents.values().forEach(agent -> keys.addAll(agent.table.rows().keySet()));
                 sent.values().stream().filter(e -> !e.background()).forEach(e -> keys.add(e.key()));
             }
-            keys.addAll(tasks.keySet());
-            keys.addAll(lastTaskKeys);
+            keys.addAll(claimed);
+            keys.addAll(lastClaimed);
             for (String key : keys) {
                 Agent agent = agentOf(key);
-                AgentTable.Row row = agent == null ? null : agent.table.rows().get(key);
+                if (agent != null && !agent.table.canonical(key).equals(key)) {
+                    gone.accept(key); // its session goes by a shorter key, which carries it
+                    continue;
+                }
+                AgentTable.Row row = agent == null ? null : agent.table.session(key);
                 List<StateRows.Task> running = tasks.get(key);
                 if (row == null && running == null) {
                     gone.accept(key);
                 } else {
                     upsert.accept(key, SessionJoin.session(agent != null ? agent.id : SessionJoin.agentOf(key), row,
-                            running, gateway, owners, now));
+                            running, attribution.embedded().get(key), gateway, owners, now));
                 }
             }
-            Map<String, SessionEvidence> runs = SessionJoin.runs(stateRows.backgroundTasks(), locks, gateway, owners, now);
+            Map<String, SessionEvidence> runs = SessionJoin.runs(attribution.ownTasks(), attribution.ownLocks(), gateway,
+                    owners, now);
             runs.forEach(upsert);
             sentRuns.stream().filter(key -> !runs.containsKey(key)).forEach(gone);
             sentRuns = runs.keySet();
             lastGateway = gateway;
-            lastTaskKeys = tasks.keySet();
+            lastClaimed = claimed;
             dirty.clear();
             allDirty = false;
         } finally {
             owners.end();
         }
+    }
+
+    /**
+     * Whether the file source reads this agent: as last discovered, or — for an agent with no database here, whose
+     * task may come before this source saw its session dir appear — as its dir is now.
+     */
+    private boolean readByFiles(String agentId) {
+        return fileAgents.contains(agentId) || !agents.containsKey(agentId) && StateLayout.isAgentId(agentId)
+                && StateLayout.era(StateLayout.agents(stateDir).resolve(agentId)) == StateLayout.Era.FILES;
+    }
+
+    /** The key the session a key names goes by (see {@link AgentTable#canonical}); null when no agent has it. */
+    private String sessionOf(String key) {
+        Agent agent = agentOf(key);
+        return agent == null ? null : agent.table.canonical(key);
     }
 
     private Agent agentOf(String key) {
@@ -344,7 +435,16 @@ public final class SqliteSource extends WatchedSource {
         return null;
     }
 
-    /** Sends only what changed since the last delivery: new or changed sessions, and keys that are gone. */
+    private void lost() {
+        if (lostAt == 0) {
+            lostAt = Math.max(1, clock.millis());
+        }
+    }
+
+    /**
+     * Sends only what changed since the last delivery: new or changed sessions, and keys that are gone — lost from
+     * sight when a database vanished or was replaced meanwhile.
+     */
     private void deliverChanges() {
         List<SessionEvidence> upserts = new ArrayList<>();
         Set<String> removed = new HashSet<>();
@@ -359,8 +459,9 @@ public final class SqliteSource extends WatchedSource {
             }
         });
         if (!upserts.isEmpty() || !removed.isEmpty()) {
-            sink.accept(List.of(PartitionUpdate.patch(partition, upserts, removed)));
+            sink.accept(List.of(PartitionUpdate.patch(partition, upserts, removed).lostAt(lostAt)));
         }
+        lostAt = 0;
         deliverNextWake(false);
         publishHealth(false);
     }
@@ -379,9 +480,11 @@ public final class SqliteSource extends WatchedSource {
     }
 
     private void publishHealth(boolean rescanning) {
-        int unreadable = (int) agents.values().stream().filter(agent -> agent.unreadable).count() + (stateUnreadable ? 1 : 0);
-        int readable = agents.size() + (state.exists() ? 1 : 0) - unreadable;
-        SourceHealth health = new SourceHealth(HEALTH, scanned, Math.max(0, readable), unreadable, rescanning,
+        int unreadable = (int) agents.values().stream().filter(agent -> agent.unreadable).count() + (stateUnreadable ? 1 : 0)
+                + (agentsUnreadable ? 1 : 0) + (locksUnreadable ? 1 : 0);
+        int readable = (int) agents.values().stream().filter(agent -> !agent.unreadable).count()
+                + (state.exists() && !stateUnreadable ? 1 : 0);
+        SourceHealth health = new SourceHealth(HEALTH, scanned, readable, unreadable, rescanning,
                 counters.skippedCount(), rescans, worker.watcherErrors(), counters.futureTimestampCount());
         if (!health.equals(lastHealth)) {
             lastHealth = health;

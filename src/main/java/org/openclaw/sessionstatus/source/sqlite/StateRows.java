@@ -17,9 +17,12 @@ import org.openclaw.sessionstatus.source.ReadCounters;
  * holds {@code running} — a turn from its admission, a cron or heartbeat run — and the gateway's owner lease.
  */
 record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
-    static final Map<String, Set<String>> REQUIRED = Map.of(
-            "task_runs", Set.of("task_id", "runtime", "requester_session_key", "status", "execution_owner_pid",
-                    "execution_owner_start_identity", "started_at", "last_event_at", "created_at"));
+    /**
+     * Only what says a run is in flight. The other columns each cost what they tell when missing: 2026.7.1 has no
+     * {@code execution_owner_*} (the owner cannot be checked: the activity TTL applies), a task without a session
+     * key is a run of the gateway's own, one without times has no activity of its own.
+     */
+    static final Map<String, Set<String>> REQUIRED = Map.of("task_runs", Set.of("task_id", "status"));
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -28,9 +31,16 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
      * @param sessionKey the session it runs a turn of, or null for a run of the gateway's own (cron, heartbeat)
      * @param ownerPid the process executing it, 0 when not recorded
      * @param ownerStartTime that process's start time ({@code /proc/<pid>/stat} field 22), 0 when not recorded
+     * @param runsIn for a run of the gateway's own, the session keys it may run in, most likely first: its
+     *     {@code child_session_key}, a cron job's {@code agent:<agent>:cron:<job>}, a heartbeat's
+     *     {@code agent:<agent>:main} — where one of them is a session, the run is that session's (counted once)
      */
     record Task(String id, String runtime, String sessionKey, long ownerPid, long ownerStartTime, long startedAt,
-            long lastEventAt) {
+            long lastEventAt, List<String> runsIn) {
+
+        Task {
+            runsIn = List.copyOf(runsIn);
+        }
 
         long lastActivity() {
             return Math.max(startedAt, lastEventAt);
@@ -61,21 +71,54 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
     /** @param now the time of the read: a timestamp beyond it is clamped to it (and counted) */
     static StateRows read(Database.Queries queries, ReadCounters counters, long now) throws SQLException {
         List<Task> tasks = new ArrayList<>();
-        try (ResultSet rows = queries.prepared("SELECT task_id, runtime, requester_session_key,"
-                + " execution_owner_pid, execution_owner_start_identity, coalesce(started_at, created_at),"
-                + " last_event_at FROM task_runs WHERE status = 'running'").executeQuery()) {
+        boolean jobs = queries.hasColumns("cron_jobs", "job_id", "declaration_key");
+        try (ResultSet rows = queries.prepared("SELECT t.task_id, " + columns(queries, "runtime", "requester_session_key",
+                "execution_owner_pid", "execution_owner_start_identity") + ", coalesce("
+                + columns(queries, "started_at", "created_at") + "), "
+                + columns(queries, "last_event_at", "child_session_key", "source_id", "agent_id") + ", "
+                + (jobs ? "j.declaration_key FROM task_runs t LEFT JOIN cron_jobs j ON j.job_id = t.source_id"
+                        : "NULL FROM task_runs t")
+                + " WHERE t.status = 'running'").executeQuery()) {
             while (rows.next()) {
                 String key = rows.getString(3);
                 tasks.add(new Task(rows.getString(1), rows.getString(2), key == null || key.isBlank() ? null : key,
                         rows.getLong(4), rows.getLong(5), counters.notInFuture(rows.getLong(6), now),
-                        counters.notInFuture(rows.getLong(7), now)));
+                        counters.notInFuture(rows.getLong(7), now),
+                        runsIn(rows.getString(2), rows.getString(8), rows.getString(9), rows.getString(10), rows.getString(11))));
             }
         }
         return new StateRows(List.copyOf(tasks), lease(queries, counters, now));
     }
 
+    /** Where a run of the gateway's own may run: see {@link Task#runsIn()}. */
+    static List<String> runsIn(String runtime, String child, String source, String agent, String declaration) {
+        List<String> keys = new ArrayList<>();
+        if (child != null && !child.isBlank()) {
+            keys.add(child);
+        }
+        String agentId = agent == null || agent.isBlank() ? "main" : agent;
+        if ("cron".equals(runtime) && source != null && !source.isBlank()) {
+            keys.add("agent:" + agentId + ":cron:" + source);
+        }
+        if (declaration != null && declaration.startsWith("heartbeat:") && declaration.length() > "heartbeat:".length()) {
+            keys.add("agent:" + declaration.substring("heartbeat:".length()) + ":main");
+        }
+        return keys;
+    }
+
+    /** {@code task_runs}' columns by name (as {@code t}), each {@code NULL} where this database lacks it. */
+    private static String columns(Database.Queries queries, String... names) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        for (String name : names) {
+            String column = queries.columnOrNull("task_runs", name);
+            columns.add(column.equals("NULL") ? column : "t." + column);
+        }
+        return String.join(", ", columns);
+    }
+
+    /** The gateway's lease; none where the table, or a column it is read by, is missing. */
     private static Optional<Lease> lease(Database.Queries queries, ReadCounters counters, long now) throws SQLException {
-        if (!queries.hasTable("state_leases")) {
+        if (!queries.hasColumns("state_leases", "scope", "payload_json", "heartbeat_at")) {
             return Optional.empty();
         }
         try (ResultSet rows = queries.prepared("SELECT payload_json, heartbeat_at FROM state_leases"

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.ReadCounters;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
@@ -42,7 +43,7 @@ class SessionDirTest {
     void setUp() throws IOException {
         Files.createDirectories(dir);
         Files.createDirectories(proc.resolve("self"));
-        sessions = new SessionDir(dir, "main", new ProcessTable(proc, true), skipped, () -> { });
+        sessions = new SessionDir(dir, "main", new ProcessTable(proc, true), skipped, () -> { }, new AccessWarnings());
     }
 
     @AfterEach
@@ -155,20 +156,32 @@ class SessionDirTest {
     }
 
     @Test
-    void aWrongTypedEntryCostsThatEntryAloneAndStoredPathsAreOnlyData() throws IOException {
+    void aWrongTypedFieldCostsThatFieldAloneAndStoredPathsAreOnlyData() throws IOException {
         write("sessions.json", "{\"agent:main:good\":" + entry("gggg", "running")
-                + ",\"agent:main:object\":{\"sessionId\":\"oooo\",\"updatedAt\":{\"x\":1}}"
+                + ",\"agent:main:object\":{\"sessionId\":\"oooo\",\"updatedAt\":{\"ms\":1},\"status\":\"running\"}"
+                + ",\"agent:main:text\":{\"sessionId\":\"tttt\",\"updatedAt\":\"2026\",\"status\":\"done\"}"
                 + ",\"agent:main:array\":{\"sessionId\":\"aaaa\",\"updatedAt\":" + NOW + ",\"endedAt\":[1,2]}"
+                + ",\"agent:main:status\":{\"sessionId\":\"ssss\",\"updatedAt\":" + NOW + ",\"status\":[\"running\"]}"
                 + ",\"agent:main:zero\":{\"sessionId\":\"zzzz\",\"updatedAt\":" + NOW + ",\"sessionFile\":\"/dev/zero\"}"
                 + ",\"agent:main:escape\":{\"sessionId\":\"../../../etc/passwd\",\"updatedAt\":" + NOW + "}"
                 + ",\"agent:main:huge\":{\"sessionId\":\"hhhh\",\"updatedAt\":1e400}"
                 + ",\"agent:main:notAnObject\":17}");
         write("gggg.jsonl", TranscriptTailTest.HEADER);
+        write("oooo.jsonl", TranscriptTailTest.HEADER);
 
         Map<String, SessionEvidence> evidence = byKey(sessions.scan(NOW));
-        assertEquals(java.util.Set.of("agent:main:good", "agent:main:zero", "agent:main:huge"), evidence.keySet(),
-                "every entry but the wrong-typed ones is read");
-        assertEquals(4, skipped.skippedCount(), "each wrong-typed entry is counted, a session id that is a path too");
+        assertEquals(java.util.Set.of("agent:main:good", "agent:main:object", "agent:main:text", "agent:main:array",
+                "agent:main:status", "agent:main:zero", "agent:main:huge"), evidence.keySet(),
+                "a session whose id is fine stays, whatever type its other fields have");
+        assertEquals(6, skipped.skippedCount(), "each wrong-typed field is counted, so are an id that is a path and"
+                + " an entry that is not an object");
+        assertEquals("running", evidence.get("agent:main:object").store().status(), "its status is still read");
+        assertEquals(0, evidence.get("agent:main:object").store().updatedAtMs(), "its updatedAt is lost, alone");
+        assertNotNull(evidence.get("agent:main:object").transcript(), "and its transcript is still found");
+        assertEquals("done", evidence.get("agent:main:text").store().status());
+        assertEquals(NOW, evidence.get("agent:main:array").store().updatedAtMs());
+        assertEquals(0, evidence.get("agent:main:array").store().endedAtMs());
+        assertNull(evidence.get("agent:main:status").store().status());
         assertEquals("running", evidence.get("agent:main:good").store().status());
         assertNotNull(evidence.get("agent:main:good").transcript());
         assertNull(evidence.get("agent:main:zero").transcript(), "a stored path never opens anything");

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.ReadCounters;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -265,7 +266,8 @@ class TimelineReplayTest {
     /** The lease every 100 ms of recorded time, from the first scenario to well after the last. */
     Map<Long, BusyView> replay(Set<String> replayed) throws IOException {
         SessionModel model = new SessionModel(Harness.settings(30_000));
-        SessionDir sessions = new SessionDir(dir, "main", new ProcessTable(proc, true), new ReadCounters(), () -> { });
+        SessionDir sessions = new SessionDir(dir, "main", new ProcessTable(proc, true), new ReadCounters(), () -> { },
+                new AccessWarnings());
         model.health(new SourceHealth("dirs", true, 1, 0, false, 0, 1, 0, 0));
         Map<Long, BusyView> timeline = new TreeMap<>();
         for (long t = at("04:04:09.000"); t <= at("04:09:40.000"); t += STEP_MS) {

@@ -9,9 +9,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openclaw.sessionstatus.model.BusyView.Action;
@@ -19,7 +21,9 @@ import org.openclaw.sessionstatus.model.BusyView.Confidence;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.testing.DatabaseWriter;
 import org.openclaw.sessionstatus.testing.Fixtures;
+import org.openclaw.sessionstatus.testing.Gateways;
 import org.openclaw.sessionstatus.testing.Harness;
+import org.openclaw.sessionstatus.testing.MutableClock;
 import org.openclaw.sessionstatus.testing.TreeListing;
 
 /** The SQLite source on real temp dirs with real native watches: read-only, and never blind. */
@@ -135,6 +139,68 @@ class SqliteSourceTest {
             Files.createDirectories(state.resolve("agents/main/agent"));
             Files.copy(recorded.resolve(AGENT_DB), state.resolve(AGENT_DB));
             harness.await("two sessions", s -> s.total() == 2);
+        }
+    }
+
+    @Test
+    void aDatabaseThatVanishesWhileItShowsARunHoldsTheLeaseUntilItIsReadAgainOrTheCautiousLeasePasses() throws Exception {
+        Instant taken = Fixtures.takenAt("mid-tool-call");
+        MutableClock clock = new MutableClock(taken);
+        Path state = Fixtures.copySqlite("mid-tool-call", tmp.resolve("state"));
+        Gateways.reviveAsThisProcess(state);
+        // Only the agent database says sleep20 runs (its gateway alive by its lock files).
+        Files.delete(state.resolve(STATE_DB));
+        Path database = state.resolve(AGENT_DB);
+        Path saved = Files.copy(database, tmp.resolve("saved.sqlite"));
+        List<Action> seen = new CopyOnWriteArrayList<>();
+        try (Harness harness = new Harness(state, Harness.settings(30_000), List.of(), true, clock)) {
+            harness.awaitSnapshot("sleep20 running", s -> s.busy().action() == Action.EXTEND);
+
+            Files.delete(database);
+            Snapshot held = harness.awaitSnapshot("held once it vanished", s -> {
+                seen.add(s.busy().action());
+                return s.busy().stale();
+            });
+            assertEquals(Action.HOLD, held.busy().action());
+            assertEquals(0, held.status().running(), "no run is seen: no slot is taken, none is released");
+            Files.copy(saved, database);
+            harness.awaitSnapshot("read again: running", s -> {
+                seen.add(s.busy().action());
+                return s.busy().action() == Action.EXTEND && !s.busy().stale();
+            });
+
+            Files.delete(database);
+            harness.awaitSnapshot("held again", s -> s.busy().stale());
+            clock.advance(Duration.ofMillis(119_000));
+            harness.awaitSnapshot("still held", s -> {
+                seen.add(s.busy().action());
+                return s.generatedAt().equals(clock.instant());
+            });
+            assertTrue(!seen.contains(Action.RELEASE_AFTER_GRACE), "never released while it was held: " + seen);
+            clock.advance(Duration.ofSeconds(1));
+            Snapshot released = harness.awaitSnapshot("released once the cautious lease passed",
+                    s -> s.busy().action() == Action.RELEASE_AFTER_GRACE);
+            assertEquals(0, released.status().total(), "not seen again: gone");
+        }
+    }
+
+    @Test
+    void aDatabaseReplacedUnderItsConnectionWithoutTheRunHoldsTheRun() throws Exception {
+        MutableClock clock = new MutableClock(Fixtures.takenAt("mid-tool-call"));
+        Path state = Fixtures.copySqlite("mid-tool-call", tmp.resolve("state"));
+        Gateways.reviveAsThisProcess(state);
+        Files.delete(state.resolve(STATE_DB));
+        Path database = state.resolve(AGENT_DB);
+        Path empty = Fixtures.copySqlite("mid-tool-call", tmp.resolve("other")).resolve(AGENT_DB);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + empty); Statement statement = db.createStatement()) {
+            statement.execute("DELETE FROM session_nodes");
+        }
+        try (Harness harness = new Harness(state, Harness.settings(30_000), List.of(), true, clock)) {
+            harness.awaitSnapshot("sleep20 running", s -> s.busy().action() == Action.EXTEND);
+            // Deleted and created again between two looks: a new file, without the run.
+            Files.move(empty, database, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Snapshot held = harness.awaitSnapshot("held", s -> s.busy().stale());
+            assertEquals(Action.HOLD, held.busy().action());
         }
     }
 }

@@ -83,6 +83,10 @@ class SqliteTimelineReplayTest {
     final Map<String, Map<String, Long>> pending = new HashMap<>();
     final Map<String, Map<String, String>> tasks = new LinkedHashMap<>();
     final Map<String, String> lease = new HashMap<>();
+    /** {@code cron_jobs}: job id → declaration key ({@code heartbeat:main}, …). */
+    final Map<String, String> cronJobs = new HashMap<>();
+    /** The status route's {@code running} at each step, beside the busy state's. */
+    final TreeMap<Long, Integer> statusRunning = new TreeMap<>();
     final Map<String, LastMessage.Result> transcripts = new HashMap<>();
     GatewayLocks.Holder lock;
     final List<Change> changes = new ArrayList<>();
@@ -123,6 +127,13 @@ class SqliteTimelineReplayTest {
                     }
                 }));
                 case "task_runs" -> changes.add(new Change(at, () -> task(key, op, details)));
+                case "cron_jobs" -> changes.add(new Change(at, () -> {
+                    Map<String, String> job = new HashMap<>();
+                    row(job, "insert", details);
+                    if (op.equals("insert")) {
+                        cronJobs.put(job.get("job_id"), job.get("declaration_key"));
+                    }
+                }));
                 case "state_leases" -> changes.add(new Change(at, () -> {
                     if (op.equals("insert") && details.contains("scope=gateway-owner") || op.equals("update")) {
                         row(lease, op, details);
@@ -297,7 +308,9 @@ class SqliteTimelineReplayTest {
             if ("running".equals(task.get("status"))) {
                 running.add(new StateRows.Task(entry.getKey(), task.get("runtime"), task.get("key"),
                         nz(task.get("execution_owner_pid")), nz(task.get("execution_owner_start_identity")),
-                        nz(task.get("started_at")), nz(task.get("last_event_at"))));
+                        nz(task.get("started_at")), nz(task.get("last_event_at")),
+                        StateRows.runsIn(task.get("runtime"), task.get("child_session_key"), task.get("source_id"),
+                                task.get("agent_id"), cronJobs.get(task.get("source_id")))));
             }
         }
         Optional<StateRows.Lease> gatewayLease = lease.isEmpty() ? Optional.empty() : Optional.of(new StateRows.Lease(
@@ -316,12 +329,15 @@ class SqliteTimelineReplayTest {
             List<GatewayLocks.Holder> locks, Owners owners, long now) {
         SessionEvidence.Owner gateway = owners.gateway(locks, state.gatewayLease(), now);
         Map<String, List<StateRows.Task>> tasks = state.tasksBySession();
+        SessionJoin.Attribution attribution = SessionJoin.attribute(state.backgroundTasks(), locks,
+                key -> rows.containsKey(key) ? key : null, rows.values());
+        attribution.tasks().forEach((key, running) -> tasks.computeIfAbsent(key, k -> new ArrayList<>()).addAll(running));
         Map<String, SessionEvidence> evidence = new LinkedHashMap<>();
-        rows.values().forEach(row -> evidence.put(row.key(),
-                SessionJoin.session("main", row, tasks.remove(row.key()), gateway, owners, now)));
+        rows.values().forEach(row -> evidence.put(row.key(), SessionJoin.session("main", row, tasks.remove(row.key()),
+                attribution.embedded().get(row.key()), gateway, owners, now)));
         tasks.forEach((key, running) -> evidence.put(key,
                 SessionJoin.session(SessionJoin.agentOf(key), null, running, gateway, owners, now)));
-        evidence.putAll(SessionJoin.runs(state.backgroundTasks(), locks, gateway, owners, now));
+        evidence.putAll(SessionJoin.runs(attribution.ownTasks(), attribution.ownLocks(), gateway, owners, now));
         return evidence;
     }
 
@@ -348,7 +364,9 @@ class SqliteTimelineReplayTest {
             }
             processesAt(t);
             model.apply(PartitionUpdate.replace("sqlite", List.copyOf(evidenceAt(t, owners).values())));
-            timeline.put(t, model.evaluate(t).busy());
+            SessionModel.Evaluation evaluation = model.evaluate(t);
+            timeline.put(t, evaluation.busy());
+            statusRunning.put(t, evaluation.status().running());
         }
         return timeline;
     }
@@ -397,6 +415,30 @@ class SqliteTimelineReplayTest {
                 .filter(e -> e.getValue().action() == Action.RELEASE_AFTER_GRACE).findFirst().orElseThrow().getKey();
         System.out.printf("sleep20 ended 19:38:16.709; release_after_grace from %s%n", Instant.ofEpochMilli(releasedAt));
         assertTrue(releasedAt <= at("19:38:16.709") + 30_000 + 1_000, "released within runningWindowMs + 1 s");
+    }
+
+    @Test
+    void aRunIsCountedOnceAndTheStatusAndTheBusyStateAgree() throws IOException {
+        TreeMap<Long, BusyView> timeline = replay(true);
+        long apart = 0;
+        List<String> where = new ArrayList<>();
+        for (Map.Entry<Long, BusyView> step : timeline.entrySet()) {
+            int status = statusRunning.get(step.getKey());
+            int busy = step.getValue().totals().running();
+            assertTrue(busy - status <= 1 && busy >= status, "one run, one count: status " + status + ", busy " + busy
+                    + " at " + Instant.ofEpochMilli(step.getKey()));
+            if (busy != status) {
+                apart += STEP_MS;
+                String at = java.time.LocalTime.ofInstant(Instant.ofEpochMilli(step.getKey()), java.time.ZoneOffset.UTC).toString();
+                where.add(at + " (status " + status + ", busy " + busy + ")");
+            }
+        }
+        // Only while a run no session shows yet is in flight: the heartbeat before agent:main:main's row (0.4 s), the
+        // embedded run before agent:main:local's first row (1.7 s). Before: the heartbeat counted twice in the busy
+        // state for its whole run, the embedded run 2 against the status's 1 while its lock was held.
+        System.out.printf("status and busy-state running apart for %.1f s of the replay: %s%n", apart / 1e3, where);
+        assertTrue(apart <= 2_500, "apart for " + apart + " ms: " + where);
+        assertEquals(1, timeline.get(at("19:44:20.000")).totals().running(), "the embedded run is one run, in agent:main:local");
     }
 
     static long nz(String value) {
