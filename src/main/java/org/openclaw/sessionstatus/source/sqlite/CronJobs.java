@@ -32,18 +32,18 @@ record CronJobs(List<Long> nextRunsAtMs) {
     }
 
     static CronJobs read(Database.Queries queries) throws SQLException {
-        Set<String> columns = columns(queries, "cron_jobs");
+        Set<String> columns = queries.columns("cron_jobs");
         if (!columns.containsAll(REQUIRED)) {
             return none();
         }
         // A run counts as started once a receipt began at or after its due time: it runs, or it ran and its job's
         // next run is being written (the gateway writes both as the run ends).
-        String started = columns(queries, "cron_run_receipts").containsAll(RECEIPTS)
+        String started = queries.columns("cron_run_receipts").containsAll(RECEIPTS)
                 ? "(SELECT max(r.started_at_ms) FROM cron_run_receipts r WHERE r.store_key = j.store_key"
                         + " AND r.job_id = j.job_id)"
                 : "NULL";
         String agentAlive = columns.containsAll(Set.of("agent_id", "updated_at"))
-                && columns(queries, "agent_deletion_journal").containsAll(DELETIONS)
+                && queries.columns("agent_deletion_journal").containsAll(DELETIONS)
                 ? " AND NOT EXISTS (SELECT 1 FROM agent_deletion_journal d WHERE d.agent_id = j.agent_id"
                         + " AND d.created_at >= j.updated_at)"
                 : "";
@@ -71,20 +71,5 @@ record CronJobs(List<Long> nextRunsAtMs) {
      */
     OptionalLong nextWake() {
         return nextRunsAtMs.stream().mapToLong(Long::longValue).min();
-    }
-
-    private static Set<String> columns(Database.Queries queries, String table) throws SQLException {
-        Set<String> columns = new HashSet<>();
-        if (!queries.hasTable(table)) {
-            return columns;
-        }
-        PreparedStatement statement = queries.prepared("SELECT name FROM pragma_table_info(?)");
-        statement.setString(1, table);
-        try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                columns.add(rows.getString(1));
-            }
-        }
-        return columns;
     }
 }

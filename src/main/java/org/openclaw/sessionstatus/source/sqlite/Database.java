@@ -66,6 +66,9 @@ final class Database implements AutoCloseable {
         /** Whether the table exists and has all these columns (asked once per connection). */
         boolean hasColumns(String table, String... columns) throws SQLException;
 
+        /** The table's columns, none when there is no such table (asked once per connection). */
+        Set<String> columns(String table) throws SQLException;
+
         /**
          * The column's name if the table has it, else {@code NULL}: a column a reader can do without (a release
          * that predates it, or dropped it) costs only what it told, never the whole database.
@@ -106,6 +109,11 @@ final class Database implements AutoCloseable {
         public boolean hasColumns(String table, String... names) throws SQLException {
             Set<String> present = columns(table);
             return !present.isEmpty() && present.containsAll(List.of(names));
+        }
+
+        @Override
+        public Set<String> columns(String table) throws SQLException {
+            return Database.this.columns(table);
         }
 
         @Override

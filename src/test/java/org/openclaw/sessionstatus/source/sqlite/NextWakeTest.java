@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.model.BusyView.Action;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.testing.DatabaseWriter;
@@ -220,7 +221,7 @@ class NextWakeTest {
                     + " VALUES ('s', 'j', 'j', 1, 1, 'main', 'every', 'main', 'now', 'systemEvent', "
                     + HEARTBEAT.toEpochMilli() + ", '{}', 1)");
         }
-        try (Database database = new Database(file, Map.of(), () -> { })) {
+        try (Database database = new Database(file, Map.of(), () -> { }, new AccessWarnings())) {
             CronJobs jobs = database.readIfChanged((queries, fresh) -> CronJobs.read(queries), true).orElseThrow();
             assertEquals(OptionalLong.of(HEARTBEAT.toEpochMilli()), jobs.nextWake(),
                     "no cron_run_receipts, no agent_deletion_journal in that release: the job counts");
