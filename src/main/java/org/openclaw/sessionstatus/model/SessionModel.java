@@ -44,6 +44,7 @@ public final class SessionModel {
         final String displayKey;
         final String agent;
         final Kind kind;
+        @SuppressWarnings("NullAway.Init") // set by classify() before the session is read
         Classifier.Verdict verdict;
         boolean listed;
         long dueAt = Long.MAX_VALUE;

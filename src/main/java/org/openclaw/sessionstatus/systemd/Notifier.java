@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.StatusView;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.threads.DaemonThreads;
@@ -25,7 +26,7 @@ public final class Notifier implements Consumer<Snapshot>, AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("systemd-watchdog"));
     private final long watchdogUsec;
     private boolean ready;
-    private String lastStatus;
+    private @Nullable String lastStatus;
     private boolean failed;
     private boolean closed;
     private boolean warnedUnhealthy;
