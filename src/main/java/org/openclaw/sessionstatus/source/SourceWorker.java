@@ -22,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.threads.DaemonThreads;
 import org.slf4j.LoggerFactory;
 import org.tinylog.Logger;
@@ -47,7 +48,7 @@ public final class SourceWorker implements AutoCloseable {
     /** What a source does with what the worker sees. Called on the worker thread only. */
     public interface Job {
         /** Reads everything there is now. @param why null for the first scan, else why events may have been lost */
-        void rescan(String why);
+        void rescan(@Nullable String why);
 
         /** A batch of changed paths (created, modified or deleted), each under one of the roots. */
         void changed(Set<Path> paths);
@@ -71,7 +72,7 @@ public final class SourceWorker implements AutoCloseable {
     private final long stuckNanos;
     /** Touched by the worker thread only. */
     private final PriorityQueue<Redelivery> redeliveries = new PriorityQueue<>(Comparator.comparingLong(Redelivery::dueNanos));
-    private volatile String rescanReason;
+    private volatile @Nullable String rescanReason;
     private volatile boolean closed;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile boolean failing;
@@ -184,7 +185,7 @@ public final class SourceWorker implements AutoCloseable {
     }
 
     /** @return whether the rescan completed; one that failed is tried again on the next tick, so it cannot spin */
-    private boolean rescan(String why) {
+    private boolean rescan(@Nullable String why) {
         try {
             job.rescan(why);
             if (failing) {
@@ -281,7 +282,7 @@ public final class SourceWorker implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(DirectoryWatcher watcher) {
+    private static void closeQuietly(@Nullable DirectoryWatcher watcher) {
         if (watcher == null) {
             return;
         }

@@ -6,17 +6,19 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.EvidenceSink;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.ReadCounters;
-import org.openclaw.sessionstatus.source.WatchedSource;
 import org.openclaw.sessionstatus.source.StateLayout;
+import org.openclaw.sessionstatus.source.WatchedSource;
 import org.tinylog.Logger;
 
 /**
@@ -37,7 +39,7 @@ public final class FileSource extends WatchedSource {
     private final ReadCounters counters = new ReadCounters();
     private long rescans;
     private boolean scanned;
-    private SourceHealth lastHealth;
+    private @Nullable SourceHealth lastHealth;
 
     public FileSource(Path stateDir, List<Path> extraDirs, ProcessTable processes, EvidenceSink sink, Clock clock) {
         super("file-source", HEALTH);
@@ -91,7 +93,7 @@ public final class FileSource extends WatchedSource {
 
     /** Reads every session dir there is now; dirs that are gone are dropped, so nothing is lost or duplicated. */
     @Override
-    public void rescan(String why) {
+    public void rescan(@Nullable String why) {
         if (why != null) {
             Logger.info("file source: rescanning everything: {}", why);
             publishHealth(true);
@@ -101,9 +103,11 @@ public final class FileSource extends WatchedSource {
         unreadable.clear();
         Map<Path, String> found = SessionDirs.discover(stateDir, extraDirs, unreadable);
         List<PartitionUpdate> updates = new ArrayList<>();
-        for (Path gone : new ArrayList<>(dirs.keySet())) {
-            if (!found.containsKey(gone)) {
-                updates.add(PartitionUpdate.drop(dirs.remove(gone).partition()));
+        for (Iterator<Map.Entry<Path, SessionDir>> known = dirs.entrySet().iterator(); known.hasNext();) {
+            Map.Entry<Path, SessionDir> dir = known.next();
+            if (!found.containsKey(dir.getKey())) {
+                updates.add(PartitionUpdate.drop(dir.getValue().partition()));
+                known.remove();
             }
         }
         found.forEach((dir, agentId) -> {

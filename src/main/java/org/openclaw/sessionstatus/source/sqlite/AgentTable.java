@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.source.ReadCounters;
 
@@ -46,8 +47,8 @@ final class AgentTable {
      * @param pendingInputs inputs the gateway accepted ({@code state = 'queued'}) and has not started
      * @param transcript the last transcript message of the current window, as of {@code transcriptUpdatedAt}
      */
-    record Row(String key, String sessionId, String status, long startedAt, long endedAt, long updatedAt,
-            long transcriptUpdatedAt, String chatType, int pendingInputs, long lastAcceptedAt,
+    record Row(String key, String sessionId, @Nullable String status, long startedAt, long endedAt, long updatedAt,
+            long transcriptUpdatedAt, @Nullable String chatType, int pendingInputs, long lastAcceptedAt,
             LastMessage.Result transcript) {
 
         /** Newest of every instant the row records: the session's last activity. */
@@ -152,11 +153,11 @@ final class AgentTable {
         return read;
     }
 
-    private static Row withQueued(Row row, long[] queued) {
+    private static Row withQueued(Row row, long @Nullable [] queued) {
         return queued == null ? row.withPending(0, 0) : row.withPending((int) queued[0], queued[1]);
     }
 
-    private Row row(ResultSet result, PreparedStatement events, long readAt) throws SQLException {
+    private Row row(ResultSet result, @Nullable PreparedStatement events, long readAt) throws SQLException {
         String key = result.getString(1);
         String sessionId = result.getString(2);
         long transcriptUpdatedAt = counters.notInFuture(result.getLong(7), readAt);

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.io.RegularFiles;
 import org.openclaw.sessionstatus.source.StateLayout;
 import org.tinylog.Logger;
@@ -40,7 +41,7 @@ final class Database implements AutoCloseable {
 
     /** What can make a database unreadable; the message is logged once per distinct reason. */
     static final class Unreadable extends Exception {
-        Unreadable(String message, Throwable cause) {
+        Unreadable(String message, @Nullable Throwable cause) {
             super(message, cause);
         }
 
@@ -77,7 +78,7 @@ final class Database implements AutoCloseable {
     private final Path file;
     private final Map<String, Set<String>> requiredColumns;
     private final Runnable progress;
-    private Connection connection;
+    private @Nullable Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Boolean> tables = new HashMap<>();
     private final Queries queries = new Queries() {
@@ -85,7 +86,7 @@ final class Database implements AutoCloseable {
         public PreparedStatement prepared(String sql) throws SQLException {
             PreparedStatement statement = statements.get(sql);
             if (statement == null) {
-                statement = connection.prepareStatement(sql);
+                statement = open().prepareStatement(sql);
                 statements.put(sql, statement);
             }
             return statement;
@@ -110,10 +111,10 @@ final class Database implements AutoCloseable {
             progress.run();
         }
     };
-    private Files3 openedOn;
-    private Path privateCopy;
+    private @Nullable Files3 openedOn;
+    private @Nullable Path privateCopy;
     private long dataVersion = -1;
-    private String lastProblem;
+    private @Nullable String lastProblem;
 
     /**
      * @param requiredColumns table → columns the reader needs; a database without them cannot be interpreted
@@ -166,7 +167,7 @@ final class Database implements AutoCloseable {
         }
     }
 
-    private Unreadable unreadable(String problem, Throwable cause) {
+    private Unreadable unreadable(String problem, @Nullable Throwable cause) {
         if (!problem.equals(lastProblem)) {
             lastProblem = problem;
             Logger.warn("database {} {}", file, problem);
@@ -180,7 +181,8 @@ final class Database implements AutoCloseable {
         if (connection != null && now.equals(openedOn)) {
             return false;
         }
-        if (connection != null && privateCopy == null && Objects.equals(now.key(), openedOn.key())) {
+        if (connection != null && privateCopy == null && openedOn != null
+                && Objects.equals(now.key(), openedOn.key())) {
             // A live connection follows the file's own changes; only a replaced file needs a new one.
             return false;
         }
@@ -274,7 +276,7 @@ final class Database implements AutoCloseable {
     private void checkSchema() throws SQLException, Unreadable {
         for (Map.Entry<String, Set<String>> table : requiredColumns.entrySet()) {
             Set<String> columns = new TreeSet<>();
-            try (Statement statement = connection.createStatement();
+            try (Statement statement = open().createStatement();
                     ResultSet rows = statement.executeQuery("SELECT name FROM pragma_table_info('" + table.getKey() + "')")) {
                 while (rows.next()) {
                     columns.add(rows.getString(1));
@@ -288,6 +290,14 @@ final class Database implements AutoCloseable {
                         + (columns.isEmpty() ? " is missing" : " lacks " + missing), null);
             }
         }
+    }
+
+    /** The connection {@link #ensureOpen} opened: statements are only prepared after it did. */
+    private Connection open() throws SQLException {
+        if (connection == null) {
+            throw new SQLException("the database is not open");
+        }
+        return connection;
     }
 
     private long dataVersion() throws SQLException {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.io.RegularFiles;
 import org.openclaw.sessionstatus.source.ReadCounters;
 
@@ -78,7 +79,7 @@ final class GatewayLocks {
                 || relative.getNameCount() == 2 && name.startsWith("gateway") && name.endsWith(".lock");
     }
 
-    private static Holder holder(Path file) {
+    private static @Nullable Holder holder(Path file) {
         try {
             BasicFileAttributes attributes = RegularFiles.attributes(file);
             JsonNode lock;
@@ -97,7 +98,7 @@ final class GatewayLocks {
         }
     }
 
-    private static long createdAt(String iso, long fallback) {
+    private static long createdAt(@Nullable String iso, long fallback) {
         if (iso == null) {
             return fallback;
         }

@@ -3,6 +3,7 @@ package org.openclaw.sessionstatus.source.sqlite;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
 import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
@@ -22,10 +23,10 @@ final class SessionJoin {
 
     /**
      * One session key: its current window and queued inputs in its agent's database (null until the database shows
-     * it), and its running tasks (null when none).
+     * it), and its running tasks (null when none); one of the two at least.
      */
-    static SessionEvidence session(String agentId, AgentTable.Row row, List<StateRows.Task> tasks, Owner gateway,
-            Owners owners, long now) {
+    static SessionEvidence session(String key, String agentId, AgentTable.@Nullable Row row,
+            @Nullable List<StateRows.Task> tasks, @Nullable Owner gateway, Owners owners, long now) {
         long activity = row == null ? 0 : row.lastActivity();
         boolean windowClaims = row != null && ("running".equals(row.status()) || row.pendingInputs() > 0);
         Owner owner = windowClaims || tasks == null ? gateway : null;
@@ -40,13 +41,13 @@ final class SessionJoin {
         SessionEvidence.Transcript transcript = row == null || row.transcriptUpdatedAt() == 0 ? null
                 : new SessionEvidence.Transcript(row.transcriptUpdatedAt(), 0, row.transcript().phase(),
                         row.transcript().lastMessageAtMs());
-        return new SessionEvidence(row == null ? tasks.get(0).sessionKey() : row.key(), agentId,
-                row == null ? null : row.chatType(), transcript, null, store, owner, false);
+        return new SessionEvidence(key, agentId, row == null ? null : row.chatType(), transcript, null, store, owner,
+                false);
     }
 
     /** Runs that are not sessions: the gateway's own (cron, heartbeat) and embedded ones, by key. */
     static Map<String, SessionEvidence> runs(List<StateRows.Task> backgroundTasks, List<GatewayLocks.Holder> locks,
-            Owner gateway, Owners owners, long now) {
+            @Nullable Owner gateway, Owners owners, long now) {
         Map<String, SessionEvidence> runs = new LinkedHashMap<>();
         for (StateRows.Task task : backgroundTasks) {
             runs.put(backgroundKey(task), background(task, owners.task(task, gateway, now)));
@@ -56,7 +57,7 @@ final class SessionJoin {
     }
 
     /** A cron or heartbeat run: busy ({@code active_cron_runs}), counted in totals, not a session. */
-    private static SessionEvidence background(StateRows.Task task, Owner owner) {
+    private static SessionEvidence background(StateRows.Task task, @Nullable Owner owner) {
         return new SessionEvidence(backgroundKey(task), "main", null, null, null,
                 new SessionEvidence.Store(task.lastActivity(), "running", 0, 0, true), owner, true);
     }
@@ -75,7 +76,9 @@ final class SessionJoin {
             String key = "embedded:" + lock.pid() + "-" + lock.startTime();
             Owner holder = owners.process(lock.pid(), lock.startTime(), now);
             SessionEvidence known = evidence.get(key);
-            long createdAt = known == null ? lock.createdAtMs() : Math.min(known.lock().createdAtMs(), lock.createdAtMs());
+            SessionEvidence.Lock knownLock = known == null ? null : known.lock();
+            long createdAt = knownLock == null ? lock.createdAtMs()
+                    : Math.min(knownLock.createdAtMs(), lock.createdAtMs());
             evidence.put(key, new SessionEvidence(key, "main", null, null, new SessionEvidence.Lock(createdAt,
                     holder.liveness() == Liveness.ALIVE ? HELD_WHILE_ALIVE : 0, holder.liveness(), holder.deadSinceMs()),
                     null, null, true));

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.EvidenceSink;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SessionEvidence;
@@ -85,11 +86,11 @@ public final class SqliteSource extends WatchedSource {
     private final Set<String> dirty = new HashSet<>();
     /** Every key must be joined again: an agent came or went, or the gateway's liveness changed. */
     private boolean allDirty;
-    private Owner lastGateway;
+    private @Nullable Owner lastGateway;
     private Set<String> lastTaskKeys = Set.of();
     private long rescans;
     private boolean scanned;
-    private SourceHealth lastHealth;
+    private @Nullable SourceHealth lastHealth;
 
     public SqliteSource(Path stateDir, ProcessTable processes, EvidenceSink sink, Clock clock) {
         super("sqlite-source", HEALTH);
@@ -110,7 +111,7 @@ public final class SqliteSource extends WatchedSource {
     }
 
     @Override
-    public void rescan(String why) {
+    public void rescan(@Nullable String why) {
         if (why != null) {
             Logger.info("sqlite source: rereading everything: {}", why);
             publishHealth(true);
@@ -308,8 +309,8 @@ public final class SqliteSource extends WatchedSource {
                 if (row == null && running == null) {
                     gone.accept(key);
                 } else {
-                    upsert.accept(key, SessionJoin.session(agent != null ? agent.id : SessionJoin.agentOf(key), row,
-                            running, gateway, owners, now));
+                    upsert.accept(key, SessionJoin.session(key, agent != null ? agent.id : SessionJoin.agentOf(key),
+                            row, running, gateway, owners, now));
                 }
             }
             Map<String, SessionEvidence> runs = SessionJoin.runs(stateRows.backgroundTasks(), locks, gateway, owners, now);
@@ -325,7 +326,7 @@ public final class SqliteSource extends WatchedSource {
         }
     }
 
-    private Agent agentOf(String key) {
+    private @Nullable Agent agentOf(String key) {
         for (Agent agent : agents.values()) {
             if (agent.table.rows().containsKey(key)) {
                 return agent;

@@ -2,6 +2,7 @@ package org.openclaw.sessionstatus.source.sqlite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.source.ReadCounters;
 
 /**
@@ -29,8 +31,8 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
      * @param ownerPid the process executing it, 0 when not recorded
      * @param ownerStartTime that process's start time ({@code /proc/<pid>/stat} field 22), 0 when not recorded
      */
-    record Task(String id, String runtime, String sessionKey, long ownerPid, long ownerStartTime, long startedAt,
-            long lastEventAt) {
+    record Task(String id, String runtime, @Nullable String sessionKey, long ownerPid, long ownerStartTime,
+            long startedAt, long lastEventAt) {
 
         long lastActivity() {
             return Math.max(startedAt, lastEventAt);
@@ -92,7 +94,7 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
     private static JsonNode parse(String json) {
         try {
             return json == null ? JSON.missingNode() : JSON.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return JSON.missingNode();
         }
     }

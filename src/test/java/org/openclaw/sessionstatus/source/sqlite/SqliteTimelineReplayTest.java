@@ -318,9 +318,9 @@ class SqliteTimelineReplayTest {
         Map<String, List<StateRows.Task>> tasks = state.tasksBySession();
         Map<String, SessionEvidence> evidence = new LinkedHashMap<>();
         rows.values().forEach(row -> evidence.put(row.key(),
-                SessionJoin.session("main", row, tasks.remove(row.key()), gateway, owners, now)));
+                SessionJoin.session(row.key(), "main", row, tasks.remove(row.key()), gateway, owners, now)));
         tasks.forEach((key, running) -> evidence.put(key,
-                SessionJoin.session(SessionJoin.agentOf(key), null, running, gateway, owners, now)));
+                SessionJoin.session(key, SessionJoin.agentOf(key), null, running, gateway, owners, now)));
         evidence.putAll(SessionJoin.runs(state.backgroundTasks(), locks, gateway, owners, now));
         return evidence;
     }
