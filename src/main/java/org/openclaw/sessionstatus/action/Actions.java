@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.ConfigException;
 import org.openclaw.sessionstatus.config.Setting;
@@ -79,7 +80,7 @@ public final class Actions implements AutoCloseable {
             return new PodDeletionCost(api, namespace, pod, account, config.get(Setting.ACTION_POD_COST_BUSY),
                     config.get(Setting.ACTION_POD_COST_IDLE), timeout);
         } catch (IOException e) {
-            throw ConfigException.forKey(Setting.ACTION_POD_COST_ACCOUNT.key(), e.getMessage());
+            throw ConfigException.forKey(Setting.ACTION_POD_COST_ACCOUNT.key(), String.valueOf(e.getMessage()));
         }
     }
 
@@ -98,7 +99,7 @@ public final class Actions implements AutoCloseable {
     }
 
     /** An http(s) URL from the environment; anything else is as good as none. */
-    private static Optional<URI> uri(String value) {
+    private static Optional<URI> uri(@Nullable String value) {
         try {
             URI uri = value == null || value.isBlank() ? null : URI.create(value.strip());
             return uri != null && uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))

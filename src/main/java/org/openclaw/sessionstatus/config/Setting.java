@@ -130,7 +130,8 @@ public final class Setting<T> {
 
     private String words(char separator) {
         StringBuilder out = new StringBuilder();
-        for (char c : key.toCharArray()) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
             if (c == '.') {
                 out.append(separator);
             } else if (Character.isUpperCase(c)) {

@@ -262,7 +262,7 @@ abstract class ValueType<T> {
         @Override
         List<E> text(String key, String text, boolean echo) throws ConfigException {
             List<String> items = new ArrayList<>();
-            for (String value : text.split(",")) {
+            for (String value : text.split(",", -1)) {
                 if (!value.isBlank()) {
                     items.add(value.strip());
                 }

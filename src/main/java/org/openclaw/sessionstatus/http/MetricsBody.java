@@ -2,6 +2,7 @@ package org.openclaw.sessionstatus.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 
 /**
@@ -10,7 +11,8 @@ import org.openclaw.sessionstatus.snapshot.Snapshot;
  */
 final class MetricsBody implements Function<Snapshot, byte[]> {
     /** The body of one revision. Replaced whole, so a reader sees a matching pair or the previous one. */
-    private record Joined(Snapshot snapshot, byte[] body) {
+    @SuppressWarnings("ArrayRecordComponent") // the body is built once and never modified
+    private record Joined(@Nullable Snapshot snapshot, byte[] body) {
     }
 
     private final byte[] buildInfo;
@@ -24,6 +26,7 @@ final class MetricsBody implements Function<Snapshot, byte[]> {
     }
 
     @Override
+    @SuppressWarnings("ReferenceEquality") // one body per revision object
     public byte[] apply(Snapshot snapshot) {
         Joined joined = last;
         if (joined.snapshot() != snapshot) {

@@ -1,6 +1,7 @@
 package org.openclaw.sessionstatus.model;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The busy-state snapshot of SPEC §4 without its timestamps: two equal views are the same revision.
@@ -19,7 +20,7 @@ public record BusyView(boolean busy, Confidence confidence, boolean stale, List<
      * {@code confidence} or the recommended action differ. What the log stream's and the event stream's
      * {@code change} events are made of.
      */
-    public boolean changedFrom(BusyView previous) {
+    public boolean changedFrom(@Nullable BusyView previous) {
         return previous == null || busy != previous.busy || confidence != previous.confidence
                 || action != previous.action;
     }

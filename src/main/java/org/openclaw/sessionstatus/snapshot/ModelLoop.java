@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +45,7 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     private final List<Runnable> rescanRequests = new CopyOnWriteArrayList<>();
     private final Map<String, BooleanSupplier> watched = new ConcurrentHashMap<>();
     /** What the lease actions reported last. Touched by the writer thread only. */
-    private final Map<String, ActionStatus> actions = new java.util.TreeMap<>();
+    private final Map<String, ActionStatus> actions = new TreeMap<>();
     private Set<String> stalled = Set.of();
     private long nextWatchNanos = System.nanoTime();
     private volatile long lastLoopNanos = System.nanoTime();

@@ -3,6 +3,7 @@ package org.openclaw.sessionstatus.snapshot;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.TreeMap;
 import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.model.StatusView;
@@ -70,7 +71,7 @@ final class PrometheusText {
                 health.futureTimestamps());
         if (!actions.isEmpty()) {
             metrics.family("action_calls_total", "counter", "Calls each lease action made since start, by outcome.");
-            for (ActionStatus action : new java.util.TreeMap<>(actions).values()) {
+            for (ActionStatus action : new TreeMap<>(actions).values()) {
                 metrics.sample("action_calls_total{action=\"" + action.action() + "\",outcome=\"ok\"}", Long.toString(action.ok()));
                 metrics.sample("action_calls_total{action=\"" + action.action() + "\",outcome=\"failed\"}",
                         Long.toString(action.failed()));
@@ -79,7 +80,7 @@ final class PrometheusText {
             }
             metrics.family("action_protecting", "gauge",
                     "1 when a lease action's last successful call asked for protection (the lease was busy).");
-            for (ActionStatus action : new java.util.TreeMap<>(actions).values()) {
+            for (ActionStatus action : new TreeMap<>(actions).values()) {
                 metrics.sample("action_protecting", "action", action.action(), action.protecting() ? 1 : 0);
             }
         }

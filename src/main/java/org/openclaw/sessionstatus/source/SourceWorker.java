@@ -47,7 +47,11 @@ public final class SourceWorker implements AutoCloseable {
 
     /** What a source does with what the worker sees. Called on the worker thread only. */
     public interface Job {
-        /** Reads everything there is now. @param why null for the first scan, else why events may have been lost */
+        /**
+         * Reads everything there is now.
+         *
+         * @param why null for the first scan, else why events may have been lost
+         */
         void rescan(@Nullable String why);
 
         /** A batch of changed paths (created, modified or deleted), each under one of the roots. */
@@ -102,7 +106,7 @@ public final class SourceWorker implements AutoCloseable {
      */
     public boolean healthy() {
         return thread.getState() == Thread.State.NEW
-                || thread.isAlive() && !failing && System.nanoTime() - lastProgressNanos < stuckNanos;
+                || (thread.isAlive() && !failing && System.nanoTime() - lastProgressNanos < stuckNanos);
     }
 
     /** Marks progress from inside a long piece of work (a scan of many files), on the worker thread. */
@@ -239,7 +243,7 @@ public final class SourceWorker implements AutoCloseable {
                     CompletableFuture<Void> future = watcher.watchAsync(
                             runnable -> DaemonThreads.create(name + " watch " + root.getFileName(), runnable).start());
                     // Completes when the root is deleted (or on failure): arm again once it is back.
-                    future.whenComplete((ignored, error) -> {
+                    CompletableFuture<Void> unused = future.whenComplete((ignored, error) -> {
                         if (!closed) {
                             rootsGone.add(root);
                             requestRescan("the watched dir " + root + " went away");

@@ -107,7 +107,7 @@ final class AgentTable {
         keys.removeAll(read.keySet());
         for (String key : keys) {
             Row row = rows.get(key);
-            if (row == null || row.sessionId().isEmpty() && !queued.containsKey(key)) {
+            if (row == null || (row.sessionId().isEmpty() && !queued.containsKey(key))) {
                 if (row != null) {
                     rows.remove(key);
                     changed.add(key);

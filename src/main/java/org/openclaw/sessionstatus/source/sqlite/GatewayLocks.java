@@ -30,7 +30,7 @@ final class GatewayLocks {
      * One lock file's holder.
      *
      * @param embedded {@code "role":"agent-embedded"}: an embedded run holds it, not a gateway
-     * @param createdAtMs the lock's {@code createdAt}, else the file's mtime
+     * @param createdAtMs when the lock says it was created, else the file's mtime
      */
     record Holder(String file, long pid, long startTime, boolean embedded, long createdAtMs) {
     }
@@ -75,8 +75,8 @@ final class GatewayLocks {
         }
         Path relative = lockRoot.relativize(path);
         String name = path.getFileName().toString();
-        return relative.getNameCount() == 1 && name.startsWith("openclaw-")
-                || relative.getNameCount() == 2 && name.startsWith("gateway") && name.endsWith(".lock");
+        return (relative.getNameCount() == 1 && name.startsWith("openclaw-"))
+                || (relative.getNameCount() == 2 && name.startsWith("gateway") && name.endsWith(".lock"));
     }
 
     private static @Nullable Holder holder(Path file) {
