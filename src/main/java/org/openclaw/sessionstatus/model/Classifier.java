@@ -111,7 +111,8 @@ final class Classifier {
                 lock != null && !lockDead ? lock.createdAtMs() : 0));
         next.add(updatedAt == 0 ? 0 : saturatedAdd(updatedAt, settings.detailsWindowMs()));
 
-        boolean toolCall = running && transcriptInFlight && transcript != null && transcript.phase() == Phase.IN_TOOL_CALL;
+        boolean toolCall = running && transcriptInFlight && transcript != null
+                && transcript.phase() == Phase.IN_TOOL_CALL;
         int queued = running && storeInFlight && store != null ? store.queuedBehind() : 0;
         return new Verdict(state, updatedAt, toolCall, running && !inFlight, queued, completedRecently,
                 now < failureCountsUntil, next.earliest);

@@ -85,8 +85,8 @@ public final class Notifier implements Consumer<Snapshot>, AutoCloseable {
             // systemd's watchdog runs from READY=1 on. Pings at half the timeout, as sd_watchdog_enabled(3) advises:
             // one late ping is not yet a restart.
             if (watchdogUsec > 0) {
-                ScheduledFuture<?> unused =
-                        watchdog.scheduleAtFixedRate(this::ping, 0, Math.max(1, watchdogUsec / 2), TimeUnit.MICROSECONDS);
+                ScheduledFuture<?> unused = watchdog.scheduleAtFixedRate(this::ping, 0, Math.max(1, watchdogUsec / 2),
+                        TimeUnit.MICROSECONDS);
             }
         } else if (!status.equals(lastStatus)) {
             lastStatus = status;
