@@ -64,7 +64,7 @@ public final class Daemon implements AutoCloseable {
             throw e;
         } catch (IOException e) {
             watching.close();
-            throw ConfigException.forKey(Setting.ACTION_POD_COST_ACCOUNT.key(), e.getMessage());
+            throw ConfigException.forKey(Setting.ACTION_POD_COST_ACCOUNT.key(), String.valueOf(e.getMessage()));
         }
         model.addListener(logStream);
         actions.listeners().forEach(model::addListener);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.action.ActionSettings;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.ConfigException;
@@ -63,7 +64,7 @@ final class LeaseActionSettings {
     }
 
     /** An http(s) URL from the environment; anything else is as good as none. */
-    private static Optional<URI> uri(String value) {
+    private static Optional<URI> uri(@Nullable String value) {
         return value == null ? Optional.empty() : HttpUrls.parse(value.strip(), HttpUrls.HTTP_OR_HTTPS);
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.snapshot.ActionStatus;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.threads.DaemonThreads;
@@ -28,12 +29,12 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
     private final Thread thread;
     private final Object lock = new Object();
     /** The newest intent, from the model's writer thread. Guarded by {@link #lock}. */
-    private Intent wanted;
+    private @Nullable Intent wanted;
     private volatile boolean closed;
     // The runner thread's own state.
-    private Intent.State applied;
+    private Intent.@Nullable State applied;
     private long renewAt = NEVER;
-    private Intent.State failing;
+    private Intent.@Nullable State failing;
     private int failuresInARow;
     private long retryAt;
     private long ok;
@@ -120,7 +121,7 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
     }
 
     /** Waits until a call is due. @return its intent, or null when closed */
-    private Intent nextDue() throws InterruptedException {
+    private @Nullable Intent nextDue() throws InterruptedException {
         synchronized (lock) {
             while (!closed) {
                 long wait = dueIn(wanted, System.nanoTime());
@@ -134,7 +135,7 @@ final class ActionRunner implements Consumer<Snapshot>, AutoCloseable {
     }
 
     /** How long until the intent needs a call: 0 now, {@link #NEVER} when it needs none. */
-    private long dueIn(Intent intent, long now) {
+    private long dueIn(@Nullable Intent intent, long now) {
         if (intent == null) {
             return NEVER;
         }

@@ -4,6 +4,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.openclaw.sessionstatus.config.Config;
+import org.openclaw.sessionstatus.config.ConfigException;
+import org.openclaw.sessionstatus.config.Setting;
+import org.openclaw.sessionstatus.io.RegularFiles;
 import org.openclaw.sessionstatus.snapshot.ActionStatus;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 

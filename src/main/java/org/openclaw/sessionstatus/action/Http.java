@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP call of an action, bounded as a whole — connection, TLS, headers and body — by its timeout (the client's
@@ -37,7 +39,7 @@ final class Http {
     }
 
     /** The answer: its status and body as JSON ({@code null} when the body is not JSON). */
-    record Answer(int status, JsonNode body, String raw) {
+    record Answer(int status, @Nullable JsonNode body, String raw) {
     }
 
     Answer send(HttpRequest.Builder request) throws CallFailed {
@@ -51,7 +53,7 @@ final class Http {
             throw new CallFailed("no whole answer within " + timeout.toMillis() + " ms", true);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            boolean timedOut = cause instanceof java.net.http.HttpTimeoutException;
+            boolean timedOut = cause instanceof HttpTimeoutException;
             throw new CallFailed(timedOut ? "no answer within " + timeout.toMillis() + " ms" : String.valueOf(cause),
                     timedOut);
         } catch (InterruptedException e) {
@@ -74,6 +76,7 @@ final class Http {
         private final int limit;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        @SuppressWarnings("NullAway.Init") // onSubscribe comes before any other call (Flow's contract)
         private Flow.Subscription subscription;
 
         LimitedBody(int limit) {

@@ -1,5 +1,6 @@
 package org.openclaw.sessionstatus.action;
 
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 
@@ -11,6 +12,8 @@ import org.openclaw.sessionstatus.snapshot.Snapshot;
  * @param extendForMs how long the lease asks to be protected for
  * @param leaseJson the lease document, for a hook's stdin
  */
+// The lease document of a snapshot, shared and never modified; intents are never compared by value.
+@SuppressWarnings("ArrayRecordComponent")
 record Intent(State state, String recommendedAction, long extendForMs, byte[] leaseJson) {
 
     enum State {
@@ -18,7 +21,7 @@ record Intent(State state, String recommendedAction, long extendForMs, byte[] le
     }
 
     /** @return null before the first scan: nothing is known yet, so nothing is asked */
-    static Intent of(Snapshot snapshot) {
+    static @Nullable Intent of(Snapshot snapshot) {
         if (!snapshot.ready()) {
             return null;
         }

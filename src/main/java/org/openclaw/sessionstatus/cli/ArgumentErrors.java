@@ -2,6 +2,7 @@ package org.openclaw.sessionstatus.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -38,7 +39,7 @@ final class ArgumentErrors implements CommandLine.IParameterExceptionHandler {
             return options.stream().anyMatch(option -> option.contains("secret")) ? message + "; " + SECRET_HINT : message;
         }
         if (e instanceof CommandLine.MissingParameterException) {
-            return e.getMessage();
+            return Objects.requireNonNullElse(e.getMessage(), "missing arguments");
         }
         ArgSpec spec = e.getArgSpec();
         return spec instanceof OptionSpec option ? "invalid value for option " + option.longestName() + " (not shown)"

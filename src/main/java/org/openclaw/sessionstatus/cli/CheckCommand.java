@@ -28,7 +28,7 @@ final class CheckCommand extends ConfiguredCommand {
         out.put("configFile", config.file().map(Path::toString).orElse(null));
         config.describe().forEach((key, value) -> {
             ObjectNode parent = out;
-            String[] path = key.split("\\.");
+            String[] path = key.split("\\.", -1);
             for (int i = 0; i < path.length - 1; i++) {
                 parent = parent.has(path[i]) ? (ObjectNode) parent.get(path[i]) : parent.putObject(path[i]);
             }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.Daemon;
 import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.HttpUrls;
@@ -52,16 +54,16 @@ final class WaitCommand extends ConfiguredCommand {
     private String what;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "N", description = "with slots: how many must be free")
-    private String count;
+    private @Nullable String count;
 
     @Option(names = "--url", paramLabel = "URL",
             description = "a running daemon, e.g. http://127.0.0.1:18780 (secret from the configuration or the environment)")
-    private String url;
+    private @Nullable String url;
 
     @Option(names = "--timeout", paramLabel = "DURATION", description = "give up after this long: 90, 90s, 5m, 1h")
-    private String timeout;
+    private @Nullable String timeout;
 
-    WaitCommand(java.util.Map<String, String> env, Clock clock) {
+    WaitCommand(Map<String, String> env, Clock clock) {
         super(env);
         this.clock = clock;
     }
@@ -119,7 +121,7 @@ final class WaitCommand extends ConfiguredCommand {
         return Cli.CONFIG_ERROR;
     }
 
-    private Condition condition() {
+    private @Nullable Condition condition() {
         if (what.equals("idle") && count == null) {
             return new Condition("/plugins/busy-state/lease", Snapshot::leaseJson,
                     lease -> lease.path("lease").path("recommendedAction").asText().equals("release_after_grace"));
@@ -153,7 +155,7 @@ final class WaitCommand extends ConfiguredCommand {
         // toMillis and toNanos saturate, so a huge timeout is simply no timeout.
     }
 
-    private static URI base(String url) {
+    private static @Nullable URI base(String url) {
         return HttpUrls.parse(url.endsWith("/") ? url.substring(0, url.length() - 1) : url, Set.of("http")).orElse(null);
     }
 

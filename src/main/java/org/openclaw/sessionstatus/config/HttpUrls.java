@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The one test of an http(s) URL: the URL keys of the configuration, the environment's, the daemon {@code wait} asks. */
 public final class HttpUrls {
@@ -13,7 +14,7 @@ public final class HttpUrls {
     }
 
     /** @return the value as a URI when it is one, with one of the schemes and a host; empty for anything else */
-    public static Optional<URI> parse(String value, Set<String> schemes) {
+    public static Optional<URI> parse(@Nullable String value, Set<String> schemes) {
         if (value == null) {
             return Optional.empty();
         }

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.RunningEvidence;
 
 /**
@@ -86,15 +87,15 @@ public final class Setting<T> {
 
     final String key;
     final ValueType<T> type;
-    final T defaultValue;
+    final @Nullable T defaultValue;
     /** A second spelling of the key in the config file, or null. */
-    final String alias;
+    final @Nullable String alias;
 
-    private Setting(String key, ValueType<T> type, T defaultValue) {
+    private Setting(String key, ValueType<T> type, @Nullable T defaultValue) {
         this(key, type, defaultValue, null);
     }
 
-    private Setting(String key, ValueType<T> type, T defaultValue, String alias) {
+    private Setting(String key, ValueType<T> type, @Nullable T defaultValue, @Nullable String alias) {
         this.key = key;
         this.type = type;
         this.defaultValue = defaultValue;
@@ -123,13 +124,14 @@ public final class Setting<T> {
 
     /** The value as {@code check} prints it. */
     @SuppressWarnings("unchecked")
-    Object shown(Object value) {
+    @Nullable Object shown(@Nullable Object value) {
         return value == null ? null : type.shown((T) value);
     }
 
     private String words(char separator) {
         StringBuilder out = new StringBuilder();
-        for (char c : key.toCharArray()) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
             if (c == '.') {
                 out.append(separator);
             } else if (Character.isUpperCase(c)) {

@@ -1,6 +1,8 @@
 package org.openclaw.sessionstatus.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.RunningEvidence;
 import org.openclaw.sessionstatus.model.WireName;
 
@@ -36,7 +39,7 @@ abstract class ValueType<T> {
     static final ValueType<String> HOST = TEXT;
     /** A command and its arguments, run without a shell. */
     static final ValueType<List<String>> ARGV = new ListOf<>(TEXT, null);
-    static final ValueType<java.net.URI> HTTP_URL = new Text<>(ValueType::httpUrl, "must not be empty", false);
+    static final ValueType<URI> HTTP_URL = new Text<>(ValueType::httpUrl, "must not be empty", false);
     /** Kubernetes' pod-deletion-cost is a 32-bit integer. */
     static final ValueType<Integer> INT32 = new Whole<>(Integer.MIN_VALUE, Integer.MAX_VALUE,
             "a whole number from -2147483648 to 2147483647", Long::intValue);
@@ -57,7 +60,7 @@ abstract class ValueType<T> {
 
     /** The value as {@code check} prints it: a string, a number, a boolean, or a list of them. */
     Object shown(T value) {
-        return value == null ? null : value.toString();
+        return value.toString();
     }
 
     static String got(boolean echo, Object value) {
@@ -226,10 +229,10 @@ abstract class ValueType<T> {
     /** A JSON array of strings, or comma-separated text. */
     private static class ListOf<E> extends ValueType<List<E>> {
         private final ValueType<E> item;
-        private final String whenEmpty;
+        private final @Nullable String whenEmpty;
 
         /** @param whenEmpty the error for an empty list, or null when one is fine */
-        ListOf(ValueType<E> item, String whenEmpty) {
+        ListOf(ValueType<E> item, @Nullable String whenEmpty) {
             this.item = item;
             this.whenEmpty = whenEmpty;
         }
@@ -252,7 +255,7 @@ abstract class ValueType<T> {
         @Override
         List<E> text(String key, String text, boolean echo) throws ConfigException {
             List<String> items = new ArrayList<>();
-            for (String value : text.split(",")) {
+            for (String value : text.split(",", -1)) {
                 if (!value.isBlank()) {
                     items.add(value.strip());
                 }

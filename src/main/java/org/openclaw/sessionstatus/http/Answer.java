@@ -1,5 +1,7 @@
 package org.openclaw.sessionstatus.http;
 
+import org.jspecify.annotations.Nullable;
+
 /** What the handler decided for a request: an answer now, one when the revision changes, or a stream of events. */
 sealed interface Answer permits Response, Answer.Hold, Answer.Events {
 
@@ -15,6 +17,6 @@ sealed interface Answer permits Response, Answer.Hold, Answer.Events {
      *
      * @param lastEventId the id of the last event the client saw ({@code Last-Event-ID}), or null
      */
-    record Events(Request request, String lastEventId) implements Answer {
+    record Events(Request request, @Nullable String lastEventId) implements Answer {
     }
 }

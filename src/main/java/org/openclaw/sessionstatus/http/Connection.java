@@ -8,7 +8,9 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 
@@ -61,19 +63,19 @@ final class Connection {
     private byte[] in = new byte[512];
     private int inLength;
     private int scannedTo;
-    private ByteBuffer[] out;
+    private ByteBuffer @Nullable [] out;
     private boolean closeAfterWrite;
     private boolean inputEnded;
     private int lingered;
     private long deadlineNanos;
-    private Expiry expiry;
+    private @Nullable Expiry expiry;
     /** While held: the request to answer on the next revision. */
-    private Answer.Hold held;
+    private Answer.@Nullable Hold held;
     /** While streaming: what the client was last sent, or is being sent. */
-    private BusyView written;
+    private @Nullable BusyView written;
     /** While streaming: the newest change not yet written, and its state (the client's once it is). */
-    private byte[] nextFrame;
-    private BusyView lastSent;
+    private byte @Nullable [] nextFrame;
+    private @Nullable BusyView lastSent;
 
     Connection(SocketChannel channel, SelectionKey key, Host host, Limits limits, long nowNanos) {
         this.channel = channel;
@@ -118,7 +120,7 @@ final class Connection {
 
     /** A new revision was published. @return false when the connection is done */
     boolean revision(Snapshot snapshot, long nowNanos, String date) throws IOException {
-        if (mode == Mode.HELD) {
+        if (mode == Mode.HELD && held != null) {
             Answer answer = host.handle(held.request(), true);
             if (answer instanceof Response response) {
                 answerHeld(response, nowNanos, date);
@@ -138,7 +140,7 @@ final class Connection {
     }
 
     /** @return which deadline passed, or null while none has */
-    Expiry due(long nowNanos) {
+    @Nullable Expiry due(long nowNanos) {
         return nowNanos - deadlineNanos >= 0 ? expiry : null;
     }
 
@@ -147,7 +149,7 @@ final class Connection {
      * heartbeat; anything else is over. @return false when the connection is done
      */
     boolean deadlinePassed(long nowNanos, String date) throws IOException {
-        if (expiry == Expiry.HOLD) {
+        if (expiry == Expiry.HOLD && held != null) {
             answerHeld((Response) host.handle(held.request(), false), nowNanos, date);
         } else if (expiry == Expiry.HEARTBEAT) {
             send(EventFrames.HEARTBEAT, nowNanos);
@@ -245,7 +247,7 @@ final class Connection {
             try {
                 request = RequestHead.parse(in, end);
             } catch (BadRequest e) {
-                queue(error(e.status(), e.getMessage()), false, false, nowNanos, date);
+                queue(error(e.status(), String.valueOf(e.getMessage())), false, false, nowNanos, date);
             }
             System.arraycopy(in, end, in, 0, inLength - end);
             inLength -= end;
@@ -297,7 +299,7 @@ final class Connection {
     }
 
     private void answerHeld(Response response, long nowNanos, String date) {
-        Request request = held.request();
+        Request request = Objects.requireNonNull(held).request();
         held = null;
         mode = Mode.REQUESTS;
         queue(response, request.keepAlive(), request.http10(), nowNanos, date);

@@ -1,6 +1,8 @@
 package org.openclaw.sessionstatus.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 
 /**
@@ -16,9 +18,9 @@ final class EventFrames {
     /** The first frame of a stream whose client already saw the current revision: the reconnect delay only. */
     static final byte[] RESUMED = (RETRY + "\n").getBytes(StandardCharsets.US_ASCII);
 
-    private Snapshot framed;
-    private byte[] snapshotFrame;
-    private byte[] changeFrame;
+    private @Nullable Snapshot framed;
+    private byte @Nullable [] snapshotFrame;
+    private byte @Nullable [] changeFrame;
 
     static String id(Snapshot snapshot) {
         String etag = snapshot.etag();
@@ -28,15 +30,16 @@ final class EventFrames {
     /** The first frame of a stream: the reconnect delay, then the current state as a {@code snapshot} event. */
     byte[] first(Snapshot snapshot) {
         frame(snapshot);
-        return snapshotFrame;
+        return Objects.requireNonNull(snapshotFrame);
     }
 
     /** The revision as a {@code change} event. */
     byte[] change(Snapshot snapshot) {
         frame(snapshot);
-        return changeFrame;
+        return Objects.requireNonNull(changeFrame);
     }
 
+    @SuppressWarnings("ReferenceEquality") // frames are made once per revision object
     private void frame(Snapshot snapshot) {
         if (framed == snapshot) {
             return;

@@ -3,6 +3,7 @@ package org.openclaw.sessionstatus.http;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -10,6 +11,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.config.Secret;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 
@@ -73,6 +75,7 @@ final class Handler {
         if (events) {
             return new Answer.Events(request, request.first("last-event-id"));
         }
+        Objects.requireNonNull(route); // neither a probe nor the stream: found above
         long waitNanos;
         try {
             waitNanos = Math.min(maxWaitNanos, waitNanos(request.param("wait")));
@@ -94,7 +97,7 @@ final class Handler {
     }
 
     /** {@code wait=<seconds>}: a whole number; absent is 0. */
-    private static long waitNanos(String wait) {
+    private static long waitNanos(@Nullable String wait) {
         if (wait == null) {
             return 0;
         }
@@ -104,7 +107,7 @@ final class Handler {
         return TimeUnit.SECONDS.toNanos(Long.parseLong(wait));
     }
 
-    private boolean authorized(String header) {
+    private boolean authorized(@Nullable String header) {
         if (secret.isEmpty()) {
             return true;
         }
@@ -116,7 +119,7 @@ final class Handler {
     /** RFC 9110: If-None-Match compares weakly, may list several tags, and {@code *} matches any. */
     private static boolean matches(List<String> ifNoneMatch, String etag) {
         for (String header : ifNoneMatch) {
-            for (String tag : header.split(",")) {
+            for (String tag : header.split(",", -1)) {
                 String candidate = tag.strip();
                 if (candidate.equals("*") || candidate.equals(etag) || candidate.equals("W/" + etag)) {
                     return true;

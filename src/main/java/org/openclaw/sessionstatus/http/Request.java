@@ -2,6 +2,7 @@ package org.openclaw.sessionstatus.http;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed request head. The daemon never reads request bodies: a request that announces one is answered, then its
@@ -17,8 +18,8 @@ record Request(String method, String path, String query, Map<String, List<String
         boolean http10) {
 
     /** The first value of a query parameter ({@code wait=30}), or null; the daemon's own are plain ASCII. */
-    String param(String name) {
-        for (String pair : query.split("&")) {
+    @Nullable String param(String name) {
+        for (String pair : query.split("&", -1)) {
             int equals = pair.indexOf('=');
             if (equals > 0 && pair.substring(0, equals).equals(name)) {
                 return pair.substring(equals + 1);
@@ -32,7 +33,7 @@ record Request(String method, String path, String query, Map<String, List<String
         return method.equals("HEAD");
     }
 
-    String first(String name) {
+    @Nullable String first(String name) {
         List<String> values = headers.get(name);
         return values == null ? null : values.get(0);
     }

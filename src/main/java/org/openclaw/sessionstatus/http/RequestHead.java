@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses a request head (request line and header fields, RFC 9112) from raw bytes: strict where leniency could be
@@ -48,7 +49,7 @@ final class RequestHead {
         List<String> lines = new ArrayList<>(List.of(LINE_END.split(text, -1)));
         // A bare CR, or any control but tab, is where parsers disagree (a proxy may end a line there): refuse it.
         for (String line : lines) {
-            if (line.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+            if (line.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
                 throw new BadRequest(400, "control character in the request head");
             }
         }
@@ -93,7 +94,7 @@ final class RequestHead {
                 query < 0 ? "" : target.substring(query + 1), Map.copyOf(headers), keepAlive, http10);
     }
 
-    private static boolean announcesBody(List<String> contentLength) throws BadRequest {
+    private static boolean announcesBody(@Nullable List<String> contentLength) throws BadRequest {
         if (contentLength == null) {
             return false;
         }

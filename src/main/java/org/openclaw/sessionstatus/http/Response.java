@@ -3,6 +3,7 @@ package org.openclaw.sessionstatus.http;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An answer: status, fields beyond the ones every answer gets, and a prepared body (shared, never modified).
@@ -10,7 +11,8 @@ import java.util.Map;
  * @param fields extra header fields, in order (name, value)
  * @param sendBody false for HEAD and 304: the head still says what a GET would carry
  */
-record Response(int status, String contentType, List<Map.Entry<String, String>> fields, byte[] body, boolean sendBody)
+@SuppressWarnings("ArrayRecordComponent") // a prepared body, shared and never modified
+record Response(int status, @Nullable String contentType, List<Map.Entry<String, String>> fields, byte[] body, boolean sendBody)
         implements Answer {
     private static final byte[] NONE = new byte[0];
     private static final Map<Integer, String> REASONS = Map.ofEntries(

@@ -81,7 +81,7 @@ public final class StatusServer implements AutoCloseable {
     private long acceptPausedUntil;
     private long nextSummary = System.nanoTime() + SUMMARY_NANOS;
     private long dateSecond = Long.MIN_VALUE;
-    private String date;
+    private String date = "";
     private volatile boolean closed;
     private volatile long lastLoopNanos = System.nanoTime();
     private volatile int open;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 
@@ -29,9 +30,9 @@ public final class LogStream implements Consumer<Snapshot>, AutoCloseable {
     private final LineWriter writer;
     private final Clock clock;
     /** The state of the last line queued: what the reader will have seen. */
-    private BusyView last;
+    private @Nullable BusyView last;
     private boolean lost;
-    private Snapshot latest;
+    private @Nullable Snapshot latest;
 
     /** @param lines writes one line; it may block as long as the reader does, on the stream's own thread */
     public LogStream(Consumer<String> lines, Clock clock) {

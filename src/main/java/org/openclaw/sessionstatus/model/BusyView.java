@@ -1,6 +1,7 @@
 package org.openclaw.sessionstatus.model;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The busy-state snapshot of docs/design.md §8 without its timestamps: two equal views are the same revision.
@@ -29,7 +30,7 @@ public record BusyView(boolean busy, Confidence confidence, boolean stale, List<
      * {@code confidence}, the recommended action or the next wake differ. What the log stream's and the event
      * stream's {@code change} events are made of.
      */
-    public boolean changedFrom(BusyView previous) {
+    public boolean changedFrom(@Nullable BusyView previous) {
         return previous == null || busy != previous.busy || confidence != previous.confidence
                 || action != previous.action || nextWakeAtMs != previous.nextWakeAtMs;
     }

@@ -1,5 +1,6 @@
 package org.openclaw.sessionstatus.model;
 
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
 import org.openclaw.sessionstatus.model.SessionEvidence.Lock;
 import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
@@ -51,7 +52,7 @@ final class Classifier {
 
         long mtime = transcript == null ? 0 : transcript.mtimeMs();
         long storeUpdated = store == null || !settings.uses(RunningEvidence.STORE) ? 0 : store.updatedAtMs();
-        long activity = Math.max(mtime, Math.max(storeUpdated, lockLive ? lock.createdAtMs() : 0));
+        long activity = Math.max(mtime, Math.max(storeUpdated, lockLive && lock != null ? lock.createdAtMs() : 0));
         // A live lock is activity now: store and transcript claims stay trusted while it is held. A live owner keeps
         // its own claims (the store's) trusted however long the run is silent.
         long claimsTrustedUntil = lockLive ? Long.MAX_VALUE : saturatedAdd(activity, settings.activityTtlMs());
@@ -79,12 +80,11 @@ final class Classifier {
         State state = running ? State.RUNNING : State.IDLE;
         if (!running) {
             long staleSince = Long.MAX_VALUE;
-            if (lockDead) {
-                staleSince = Math.min(lock.deadSinceMs(), saturatedAdd(lock.createdAtMs(), lockMaxAge));
-            } else if (lock != null) {
-                staleSince = saturatedAdd(lock.createdAtMs(), lockMaxAge);
+            if (lock != null) {
+                long lockEnd = saturatedAdd(lock.createdAtMs(), lockMaxAge);
+                staleSince = lockDead ? Math.min(lock.deadSinceMs(), lockEnd) : lockEnd;
             }
-            long ownerDeadSince = ownerDead ? owner.deadSinceMs() : Long.MAX_VALUE;
+            long ownerDeadSince = ownerDead && owner != null ? owner.deadSinceMs() : Long.MAX_VALUE;
             if (storeClaims) {
                 staleSince = Math.min(staleSince, Math.min(ownerDeadSince, storeTrustedUntil));
             }
@@ -116,8 +116,9 @@ final class Classifier {
                 lock != null && !lockDead ? lock.createdAtMs() : 0));
         next.add(updatedAt == 0 ? 0 : saturatedAdd(updatedAt, settings.detailsWindowMs()));
 
-        boolean toolCall = running && transcriptInFlight && transcript.phase() == Phase.IN_TOOL_CALL;
-        int queued = running && storeInFlight ? store.queuedBehind() : 0;
+        boolean toolCall = running && transcriptInFlight && transcript != null
+                && transcript.phase() == Phase.IN_TOOL_CALL;
+        int queued = running && storeInFlight && store != null ? store.queuedBehind() : 0;
         return new Verdict(state, updatedAt, toolCall, running && !inFlight, queued, completedRecently,
                 now < failureCountsUntil, next.earliest);
     }
@@ -126,12 +127,12 @@ final class Classifier {
      * The store recorded the end of a run after the transcript's last message (an abort leaves the transcript on a
      * tool call; a crash is marked failed on the next gateway start): the transcript no longer claims a run.
      */
-    private static boolean endedAfterLastMessage(Store store, Transcript transcript) {
+    private static boolean endedAfterLastMessage(@Nullable Store store, Transcript transcript) {
         return store != null && store.ended() && store.endedAtMs() > 0 && transcript.lastMessageAtMs() > 0
                 && store.endedAtMs() >= transcript.lastMessageAtMs();
     }
 
-    private static long failedAt(Store store, Transcript transcript) {
+    private static long failedAt(@Nullable Store store, @Nullable Transcript transcript) {
         if (store != null && store.failed()) {
             return store.endedAtMs() > 0 ? store.endedAtMs() : store.updatedAtMs();
         }

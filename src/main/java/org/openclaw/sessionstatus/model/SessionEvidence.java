@@ -1,5 +1,7 @@
 package org.openclaw.sessionstatus.model;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Everything a source knows about one session, as plain values: the only thing the model learns from the world.
  * The file source builds it from a store entry, a transcript and a lock file; the SQLite source from the rows of
@@ -17,17 +19,17 @@ package org.openclaw.sessionstatus.model;
  * @param lostSinceMs 0 while its source sees it; else when the source lost sight of it while it was in flight (its
  *     database or dir vanished): what it said last is stale work from then, held for {@code cautiousLeaseMs}
  */
-public record SessionEvidence(String key, String agentId, String chatType, Transcript transcript, Lock lock,
-        Store store, Owner owner, boolean background, long lostSinceMs) {
+public record SessionEvidence(String key, String agentId, @Nullable String chatType, @Nullable Transcript transcript,
+        @Nullable Lock lock, @Nullable Store store, @Nullable Owner owner, boolean background, long lostSinceMs) {
 
-    public SessionEvidence(String key, String agentId, String chatType, Transcript transcript, Lock lock, Store store,
-            Owner owner, boolean background) {
+    public SessionEvidence(String key, String agentId, @Nullable String chatType, @Nullable Transcript transcript,
+            @Nullable Lock lock, @Nullable Store store, @Nullable Owner owner, boolean background) {
         this(key, agentId, chatType, transcript, lock, store, owner, background, 0);
     }
 
     /** A session of the file era: no owner but its lock, never a background run. */
-    public static SessionEvidence session(String key, String agentId, String chatType, Transcript transcript,
-            Lock lock, Store store) {
+    public static SessionEvidence session(String key, String agentId, @Nullable String chatType,
+            @Nullable Transcript transcript, @Nullable Lock lock, @Nullable Store store) {
         return new SessionEvidence(key, agentId, chatType, transcript, lock, store, null, false);
     }
 
@@ -70,10 +72,11 @@ public record SessionEvidence(String key, String agentId, String chatType, Trans
      * @param pendingInputs turns the gateway accepted that have not started yet (SQLite era)
      * @param taskRunning the gateway's task ledger says a turn of this session runs (SQLite era)
      */
-    public record Store(long updatedAtMs, String status, long endedAtMs, int pendingInputs, boolean taskRunning) {
+    public record Store(long updatedAtMs, @Nullable String status, long endedAtMs, int pendingInputs,
+            boolean taskRunning) {
 
         /** A file-era store entry: its status is the only claim. */
-        public Store(long updatedAtMs, String status, long endedAtMs) {
+        public Store(long updatedAtMs, @Nullable String status, long endedAtMs) {
             this(updatedAtMs, status, endedAtMs, 0, false);
         }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** What a session key says: its agent, its kind and its redacted form (docs/design.md §6). */
 public final class SessionKeys {
@@ -41,7 +42,7 @@ public final class SessionKeys {
         return key;
     }
 
-    static Kind kind(String key, String chatType) {
+    static Kind kind(String key, @Nullable String chatType) {
         String rest = rest(key);
         String delimited = ":" + rest + ":";
         if (rest.equals(MAIN_KEY)) {

@@ -46,6 +46,7 @@ public final class SessionModel {
         final String displayKey;
         final String agent;
         final Kind kind;
+        @SuppressWarnings("NullAway.Init") // set by classify() before the session is read
         Classifier.Verdict verdict;
         boolean listed;
         long dueAt = Long.MAX_VALUE;
@@ -254,8 +255,7 @@ public final class SessionModel {
         for (Session session : List.copyOf(lost)) {
             if (now - session.evidence.lostSinceMs() >= settings.cautiousLeaseMs()) {
                 Map<String, Session> sessions = partitions.get(session.partition);
-                sessions.remove(session.evidence.key());
-                if (sessions.isEmpty()) {
+                if (sessions != null && sessions.remove(session.evidence.key()) != null && sessions.isEmpty()) {
                     partitions.remove(session.partition);
                 }
                 forget(session);

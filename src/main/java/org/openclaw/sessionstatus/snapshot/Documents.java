@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.model.StatusView;
@@ -36,7 +37,7 @@ final class Documents {
     }
 
     /** Why there is no status to give, or null when there is one. */
-    static String statusUnavailable(boolean ready, SourceHealth health) {
+    static @Nullable String statusUnavailable(boolean ready, SourceHealth health) {
         if (!ready) {
             return "starting: the first scan is not done yet";
         }
@@ -109,7 +110,8 @@ final class Documents {
         });
     }
 
-    private static void header(JsonGenerator json, Instant generatedAt, BusyView view, String event) throws IOException {
+    private static void header(JsonGenerator json, Instant generatedAt, BusyView view, @Nullable String event)
+            throws IOException {
         json.writeStringField("marker", "openclaw-busy-state");
         json.writeNumberField("version", 1);
         if (event != null) {

@@ -3,6 +3,7 @@ package org.openclaw.sessionstatus.snapshot;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code /metrics} body: the process's {@code build_info}, the revision's prepared figures, then the lease
@@ -11,7 +12,7 @@ import java.util.function.Function;
  */
 public final class MetricsPage implements Function<Snapshot, byte[]> {
     /** The body of one revision and one report. Replaced whole, so a reader sees a matching triple or the previous. */
-    private record Joined(Snapshot snapshot, Map<String, ActionStatus> actions, byte[] body) {
+    private record Joined(@Nullable Snapshot snapshot, Map<String, ActionStatus> actions, byte[] body) {
     }
 
     private final byte[] buildInfo;

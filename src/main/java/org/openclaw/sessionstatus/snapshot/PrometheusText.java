@@ -3,6 +3,7 @@ package org.openclaw.sessionstatus.snapshot;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.TreeMap;
 import org.openclaw.sessionstatus.model.BusyView;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.model.StatusView;

@@ -20,6 +20,8 @@ import org.openclaw.sessionstatus.model.StatusView;
  * @param metricsText this revision in the Prometheus text format (the lease actions' counters are read apart, when
  *     scraped: see {@link MetricsPage})
  */
+// The documents are serialised once and shared by every reader, never modified; snapshots are never compared by value.
+@SuppressWarnings("ArrayRecordComponent")
 public record Snapshot(long revision, String etag, Instant generatedAt, boolean ready, boolean periodic,
         StatusView status, BusyView busy, SourceHealth health, Map<String, SourceHealth> sources, int statusCode,
         byte[] statusJson, byte[] busyJson, byte[] leaseJson, byte[] metricsText) {

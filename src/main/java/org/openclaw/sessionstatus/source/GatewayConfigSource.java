@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.io.RegularFiles;
 import org.openclaw.sessionstatus.model.EvidenceSink;
 
@@ -36,7 +37,7 @@ public final class GatewayConfigSource extends WatchedSource {
 
     private final Path file;
     private final EvidenceSink sink;
-    private FileTime seen;
+    private @Nullable FileTime seen;
 
     public GatewayConfigSource(Path file, EvidenceSink sink) {
         super("gateway-config", "gateway-config");
@@ -51,7 +52,7 @@ public final class GatewayConfigSource extends WatchedSource {
     }
 
     @Override
-    public void rescan(String why) {
+    public void rescan(@Nullable String why) {
         seen = null;
         tick();
     }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.Phase;
 
 /**
@@ -22,7 +25,7 @@ public final class LastMessage {
     private boolean promptErrorAfter;
 
     /** Offers the next line back in time. @return the result once a message line decides it, else null */
-    public Result older(byte[] bytes, int from, int to) {
+    public @Nullable Result older(byte[] bytes, int from, int to) {
         Line line = parse(bytes, from, to);
         if (line == null) {
             return null;
@@ -52,11 +55,12 @@ public final class LastMessage {
         };
     }
 
-    private record Line(String type, String customType, String role, String stopReason, long timestampMs) {
+    private record Line(String type, @Nullable String customType, @Nullable String role, @Nullable String stopReason,
+            long timestampMs) {
     }
 
     /** Streams one line, keeping the few fields needed and skipping content: null when it is not a JSON object. */
-    private static Line parse(byte[] bytes, int from, int to) {
+    private static @Nullable Line parse(byte[] bytes, int from, int to) {
         if (to - from < 2) {
             return null;
         }

@@ -50,7 +50,7 @@ public final class ProcessTable {
         if (close < 0) {
             return OptionalLong.empty();
         }
-        String[] fields = stat.substring(close + 1).trim().split("\\s+");
+        String[] fields = stat.substring(close + 1).trim().split("\\s+", -1);
         // fields[0] is field 3 (state), so field 22 is fields[19].
         if (fields.length < 20) {
             return OptionalLong.empty();

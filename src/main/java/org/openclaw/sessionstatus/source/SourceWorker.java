@@ -22,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.threads.DaemonThreads;
 import org.slf4j.LoggerFactory;
 import org.tinylog.Logger;
@@ -46,8 +47,12 @@ public final class SourceWorker implements AutoCloseable {
 
     /** What a source does with what the worker sees. Called on the worker thread only. */
     public interface Job {
-        /** Reads everything there is now. @param why null for the first scan, else why events may have been lost */
-        void rescan(String why);
+        /**
+         * Reads everything there is now.
+         *
+         * @param why null for the first scan, else why events may have been lost
+         */
+        void rescan(@Nullable String why);
 
         /** A batch of changed paths (created, modified or deleted), each under one of the roots. */
         void changed(Set<Path> paths);
@@ -71,7 +76,7 @@ public final class SourceWorker implements AutoCloseable {
     private final long stuckNanos;
     /** Touched by the worker thread only. */
     private final PriorityQueue<Redelivery> redeliveries = new PriorityQueue<>(Comparator.comparingLong(Redelivery::dueNanos));
-    private volatile String rescanReason;
+    private volatile @Nullable String rescanReason;
     private volatile boolean closed;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile boolean failing;
@@ -101,7 +106,7 @@ public final class SourceWorker implements AutoCloseable {
      */
     public boolean healthy() {
         return thread.getState() == Thread.State.NEW
-                || thread.isAlive() && !failing && System.nanoTime() - lastProgressNanos < stuckNanos;
+                || (thread.isAlive() && !failing && System.nanoTime() - lastProgressNanos < stuckNanos);
     }
 
     /** Marks progress from inside a long piece of work (a scan of many files), on the worker thread. */
@@ -184,7 +189,7 @@ public final class SourceWorker implements AutoCloseable {
     }
 
     /** @return whether the rescan completed; one that failed is tried again on the next tick, so it cannot spin */
-    private boolean rescan(String why) {
+    private boolean rescan(@Nullable String why) {
         try {
             job.rescan(why);
             if (failing) {
@@ -238,7 +243,7 @@ public final class SourceWorker implements AutoCloseable {
                     CompletableFuture<Void> future = watcher.watchAsync(
                             runnable -> DaemonThreads.create(name + " watch " + root.getFileName(), runnable).start());
                     // Completes when the root is deleted (or on failure): arm again once it is back.
-                    future.whenComplete((ignored, error) -> {
+                    CompletableFuture<Void> unused = future.whenComplete((ignored, error) -> {
                         if (!closed) {
                             rootsGone.add(root);
                             requestRescan("the watched dir " + root + " went away");
@@ -281,7 +286,7 @@ public final class SourceWorker implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(DirectoryWatcher watcher) {
+    private static void closeQuietly(@Nullable DirectoryWatcher watcher) {
         if (watcher == null) {
             return;
         }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.tinylog.Logger;
 
 /**
@@ -15,7 +16,7 @@ import org.tinylog.Logger;
 public final class StateDirPresence extends WatchedSource {
     private final Path stateDir;
     /** Null until the first look. Touched by the worker thread only. */
-    private Boolean present;
+    private @Nullable Boolean present;
 
     public StateDirPresence(Path stateDir) {
         super("state-dir", "state-dir");
@@ -28,7 +29,7 @@ public final class StateDirPresence extends WatchedSource {
     }
 
     @Override
-    public void rescan(String why) {
+    public void rescan(@Nullable String why) {
         tick();
     }
 

@@ -4,9 +4,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.StatusView;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
 import org.openclaw.sessionstatus.threads.DaemonThreads;
@@ -25,7 +27,7 @@ public final class Notifier implements Consumer<Snapshot>, AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("systemd-watchdog"));
     private final long watchdogUsec;
     private boolean ready;
-    private String lastStatus;
+    private @Nullable String lastStatus;
     private boolean failed;
     private boolean closed;
     private boolean warnedUnhealthy;
@@ -83,7 +85,8 @@ public final class Notifier implements Consumer<Snapshot>, AutoCloseable {
             // systemd's watchdog runs from READY=1 on. Pings at half the timeout, as sd_watchdog_enabled(3) advises:
             // one late ping is not yet a restart.
             if (watchdogUsec > 0) {
-                watchdog.scheduleAtFixedRate(this::ping, 0, Math.max(1, watchdogUsec / 2), TimeUnit.MICROSECONDS);
+                ScheduledFuture<?> unused = watchdog.scheduleAtFixedRate(this::ping, 0, Math.max(1, watchdogUsec / 2),
+                        TimeUnit.MICROSECONDS);
             }
         } else if (!status.equals(lastStatus)) {
             lastStatus = status;

@@ -7,18 +7,20 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.EvidenceSink;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.ReadCounters;
-import org.openclaw.sessionstatus.source.WatchedSource;
 import org.openclaw.sessionstatus.source.StateLayout;
+import org.openclaw.sessionstatus.source.WatchedSource;
 import org.tinylog.Logger;
 
 /**
@@ -43,7 +45,7 @@ public final class FileSource extends WatchedSource {
     private final AccessWarnings warnings;
     private long rescans;
     private boolean scanned;
-    private SourceHealth lastHealth;
+    private @Nullable SourceHealth lastHealth;
 
     /** @param warnings where a path it may not read is said, once */
     public FileSource(Path stateDir, List<Path> extraDirs, ProcessTable processes, EvidenceSink sink, Clock clock,
@@ -118,7 +120,7 @@ public final class FileSource extends WatchedSource {
 
     /** Reads every session dir there is now; dirs that are gone are dropped, so nothing is lost or duplicated. */
     @Override
-    public void rescan(String why) {
+    public void rescan(@Nullable String why) {
         if (why != null) {
             Logger.info("file source: rescanning everything: {}", why);
             publishHealth(true);

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.openclaw.sessionstatus.io.RegularFiles;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
@@ -25,7 +26,6 @@ import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.ReadCounters;
-import org.openclaw.sessionstatus.io.RegularFiles;
 
 /**
  * One OpenClaw session dir: what its store, transcripts and locks say, joined into one {@link SessionEvidence} per
@@ -56,8 +56,8 @@ final class SessionDir {
     private final Map<String, TranscriptFile> transcripts = new HashMap<>();
     private final Map<String, HeldLock> locks = new HashMap<>();
     private Map<String, StoreFile.Entry> store = Map.of();
-    /** Transcript name → keys of the entries that would use it. */
-    private final Map<String, List<String>> entriesByCandidate = new HashMap<>();
+    /** Transcript name → the entries that would use it. */
+    private final Map<String, List<StoreFile.Entry>> entriesByCandidate = new HashMap<>();
     private final Map<String, SessionEvidence> sent = new HashMap<>();
     /** The store exists but may not be read: its sessions cannot be seen, so the dir counts as unreadable. */
     private boolean storeUnreadable;
@@ -194,7 +194,7 @@ final class SessionDir {
         entriesByCandidate.clear();
         for (StoreFile.Entry entry : store.values()) {
             for (String candidate : entry.transcriptCandidates()) {
-                entriesByCandidate.computeIfAbsent(candidate, c -> new ArrayList<>(1)).add(entry.key());
+                entriesByCandidate.computeIfAbsent(candidate, c -> new ArrayList<>(1)).add(entry);
             }
         }
         for (String key : previousKeys) {
@@ -290,17 +290,18 @@ final class SessionDir {
      * use them, and the names' own orphan sessions (a transcript or lock no entry claims).
      */
     private void rejoin(Set<String> names, List<SessionEvidence> upserts, Set<String> removed) {
-        Set<String> keys = new HashSet<>();
+        Map<String, StoreFile.Entry> entries = new HashMap<>();
         Set<String> affectedNames = new HashSet<>(names);
         for (String name : names) {
-            for (String key : entriesByCandidate.getOrDefault(name, List.of())) {
-                keys.add(key);
-                affectedNames.addAll(store.get(key).transcriptCandidates());
+            for (StoreFile.Entry entry : entriesByCandidate.getOrDefault(name, List.of())) {
+                entries.put(entry.key(), entry);
+                affectedNames.addAll(entry.transcriptCandidates());
             }
         }
+        Set<String> keys = entries.keySet();
         Set<String> claimed = new HashSet<>();
-        for (String key : keys) {
-            StoreFile.Entry entry = store.get(key);
+        for (StoreFile.Entry entry : entries.values()) {
+            String key = entry.key();
             String name = resolve(entry);
             claimed.add(name);
             TranscriptFile transcript = transcripts.get(name);
@@ -325,8 +326,8 @@ final class SessionDir {
     }
 
     private boolean isClaimedElsewhere(String name, Set<String> alreadyChecked) {
-        for (String key : entriesByCandidate.getOrDefault(name, List.of())) {
-            if (!alreadyChecked.contains(key) && resolve(store.get(key)).equals(name)) {
+        for (StoreFile.Entry entry : entriesByCandidate.getOrDefault(name, List.of())) {
+            if (!alreadyChecked.contains(entry.key()) && resolve(entry).equals(name)) {
                 return true;
             }
         }

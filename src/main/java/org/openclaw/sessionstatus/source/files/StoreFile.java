@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code sessions.json}: session key → entry. Streamed, keeping only the fields the daemon needs and skipping the
@@ -29,8 +30,8 @@ final class StoreFile {
     /**
      * @param sessionFile the base name of the entry's {@code sessionFile} when it names a transcript, else null
      */
-    record Entry(String key, String sessionId, long updatedAtMs, String sessionFile, String status, long endedAtMs,
-            String chatType) {
+    record Entry(String key, String sessionId, long updatedAtMs, @Nullable String sessionFile, @Nullable String status,
+            long endedAtMs, @Nullable String chatType) {
 
         /** Transcript names to look for, in order: {@code sessionFile}'s base name, then {@code <sessionId>.jsonl}. */
         List<String> transcriptCandidates() {
@@ -89,7 +90,7 @@ final class StoreFile {
      * One entry, read to its end whatever it holds; a field of the wrong type is read as absent and counted in
      * {@code skipped}. @return null when its session id is not a plain file name
      */
-    private static Entry entry(String key, JsonParser json, int[] skipped) throws IOException {
+    private static @Nullable Entry entry(String key, JsonParser json, int[] skipped) throws IOException {
         String sessionId = null;
         String sessionFile = null;
         String status = null;
@@ -121,7 +122,7 @@ final class StoreFile {
             }
             json.skipChildren();
         }
-        if (!isFileName(sessionId)) {
+        if (sessionId == null || !isFileName(sessionId)) {
             return null;
         }
         String file = baseName(sessionFile);
@@ -140,12 +141,12 @@ final class StoreFile {
 
     /** A plain file name: not empty, no path separator or NUL, not {@code .} or {@code ..}, not absurdly long. */
     static boolean isFileName(String name) {
-        return name != null && !name.isEmpty() && name.length() <= 200 && !name.equals(".") && !name.equals("..")
+        return !name.isEmpty() && name.length() <= 200 && !name.equals(".") && !name.equals("..")
                 && name.indexOf('/') < 0 && name.indexOf('\0') < 0;
     }
 
     /** The gateway's absolute path may not exist here (a container mounts the state dir elsewhere): keep the name. */
-    private static String baseName(String path) {
+    private static @Nullable String baseName(@Nullable String path) {
         if (path == null || path.isEmpty()) {
             return null;
         }

@@ -3,6 +3,7 @@ package org.openclaw.sessionstatus.source.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.source.LastMessage;
 
 /**
@@ -53,7 +54,7 @@ final class TranscriptTail {
      *
      * @param cutAtStart the window starts inside the file: its first line is a fragment and is not parsed
      */
-    private static LastMessage.Result lastMessage(byte[] bytes, boolean cutAtStart) {
+    private static LastMessage.@Nullable Result lastMessage(byte[] bytes, boolean cutAtStart) {
         LastMessage lines = new LastMessage();
         int end = bytes.length;
         while (end > 0) {

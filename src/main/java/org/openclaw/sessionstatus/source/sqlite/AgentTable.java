@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.source.LastMessage;
 import org.openclaw.sessionstatus.source.ReadCounters;
 
@@ -45,8 +46,8 @@ final class AgentTable {
      * @param pendingInputs inputs the gateway accepted ({@code state = 'queued'}) and has not started
      * @param transcript the last transcript message of the current window, as of {@code transcriptUpdatedAt}
      */
-    record Row(String key, String sessionId, String status, long startedAt, long endedAt, long updatedAt,
-            long transcriptUpdatedAt, String chatType, int pendingInputs, long lastAcceptedAt,
+    record Row(String key, String sessionId, @Nullable String status, long startedAt, long endedAt, long updatedAt,
+            long transcriptUpdatedAt, @Nullable String chatType, int pendingInputs, long lastAcceptedAt,
             LastMessage.Result transcript) {
 
         /** Newest of every instant the row records: the session's last activity. */
@@ -91,7 +92,7 @@ final class AgentTable {
     }
 
     /** The session's row under its canonical key, with the queued inputs of every key naming it. */
-    Row session(String key) {
+    @Nullable Row session(String key) {
         Row row = rows.get(key);
         Set<String> twins = twins(key);
         if (row == null || twins.size() < 2) {
@@ -101,6 +102,9 @@ final class AgentTable {
         long lastAccepted = 0;
         for (String twin : twins) {
             Row other = rows.get(twin);
+            if (other == null) {
+                continue;
+            }
             pendingInputs += other.pendingInputs();
             lastAccepted = Math.max(lastAccepted, other.lastAcceptedAt());
         }
@@ -140,7 +144,7 @@ final class AgentTable {
         keys.removeAll(read.keySet());
         for (String key : keys) {
             Row row = rows.get(key);
-            if (row == null || row.sessionId().isEmpty() && !queued.containsKey(key)) {
+            if (row == null || (row.sessionId().isEmpty() && !queued.containsKey(key))) {
                 if (row != null) {
                     remove(key, changed);
                 } else {
@@ -199,11 +203,11 @@ final class AgentTable {
         return select.toString();
     }
 
-    private static Row withQueued(Row row, long[] queued) {
+    private static Row withQueued(Row row, long @Nullable [] queued) {
         return queued == null ? row.withPending(0, 0) : row.withPending((int) queued[0], queued[1]);
     }
 
-    private Row row(ResultSet result, PreparedStatement events, long readAt) throws SQLException {
+    private Row row(ResultSet result, @Nullable PreparedStatement events, long readAt) throws SQLException {
         String key = result.getString(1);
         String sessionId = Objects.requireNonNullElse(result.getString(2), "");
         long transcriptUpdatedAt = counters.notInFuture(result.getLong(7), readAt);
@@ -253,7 +257,7 @@ final class AgentTable {
         unindex(rows.remove(key), changed);
     }
 
-    private void unindex(Row row, Set<String> changed) {
+    private void unindex(@Nullable Row row, Set<String> changed) {
         if (row == null || row.sessionId().isEmpty()) {
             return;
         }

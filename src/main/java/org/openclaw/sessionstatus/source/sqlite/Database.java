@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.io.RegularFiles;
 import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.StateLayout;
@@ -43,7 +44,7 @@ final class Database implements AutoCloseable {
 
     /** What can make a database unreadable; the message is logged once per distinct reason. */
     static final class Unreadable extends Exception {
-        Unreadable(String message, Throwable cause) {
+        Unreadable(String message, @Nullable Throwable cause) {
             super(message, cause);
         }
 
@@ -90,7 +91,7 @@ final class Database implements AutoCloseable {
     private final Map<String, Set<String>> requiredColumns;
     private final Runnable progress;
     private final AccessWarnings warnings;
-    private Connection connection;
+    private @Nullable Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     /** Each table's columns, read once per connection. */
     private final Map<String, Set<String>> columns = new HashMap<>();
@@ -99,7 +100,7 @@ final class Database implements AutoCloseable {
         public PreparedStatement prepared(String sql) throws SQLException {
             PreparedStatement statement = statements.get(sql);
             if (statement == null) {
-                statement = connection.prepareStatement(sql);
+                statement = open().prepareStatement(sql);
                 statements.put(sql, statement);
             }
             return statement;
@@ -126,10 +127,10 @@ final class Database implements AutoCloseable {
             progress.run();
         }
     };
-    private Files3 openedOn;
-    private Path privateCopy;
+    private @Nullable Files3 openedOn;
+    private @Nullable Path privateCopy;
     private long dataVersion = -1;
-    private String lastProblem;
+    private @Nullable String lastProblem;
     /** The last read found the file replaced under an open connection (deleted and created again). */
     private boolean replaced;
 
@@ -200,7 +201,7 @@ final class Database implements AutoCloseable {
         return replaced;
     }
 
-    private Unreadable unreadable(String problem, Throwable cause) {
+    private Unreadable unreadable(String problem, @Nullable Throwable cause) {
         if (!problem.equals(lastProblem)) {
             lastProblem = problem;
             Logger.warn("database {} {}", file, problem);
@@ -215,11 +216,12 @@ final class Database implements AutoCloseable {
         if (connection != null && now.equals(openedOn)) {
             return false;
         }
-        if (connection != null && privateCopy == null && Objects.equals(now.key(), openedOn.key())) {
+        if (connection != null && privateCopy == null && openedOn != null
+                && Objects.equals(now.key(), openedOn.key())) {
             // A live connection follows the file's own changes; only a replaced file needs a new one.
             return false;
         }
-        replaced = connection != null && !Objects.equals(now.key(), openedOn.key());
+        replaced = connection != null && openedOn != null && !Objects.equals(now.key(), openedOn.key());
         closeConnection();
         boolean walMode = walMode();
         Path target = file;
@@ -324,12 +326,20 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /** The connection {@link #ensureOpen} opened: statements are only prepared after it did. */
+    private Connection open() throws SQLException {
+        if (connection == null) {
+            throw new SQLException("the database is not open");
+        }
+        return connection;
+    }
+
     /** The table's columns (none when there is no such table), read once per connection. */
     private Set<String> columns(String table) throws SQLException {
         Set<String> known = columns.get(table);
         if (known == null) {
             known = new TreeSet<>();
-            try (PreparedStatement statement = connection.prepareStatement("SELECT name FROM pragma_table_info(?)")) {
+            try (PreparedStatement statement = open().prepareStatement("SELECT name FROM pragma_table_info(?)")) {
                 statement.setString(1, table);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {

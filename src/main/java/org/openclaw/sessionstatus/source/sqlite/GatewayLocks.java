@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.io.RegularFiles;
 import org.openclaw.sessionstatus.source.AccessWarnings;
 import org.openclaw.sessionstatus.source.ReadCounters;
@@ -32,7 +33,7 @@ final class GatewayLocks {
      * One lock file's holder.
      *
      * @param embedded {@code "role":"agent-embedded"}: an embedded run holds it, not a gateway
-     * @param createdAtMs the lock's {@code createdAt}, else the file's mtime
+     * @param createdAtMs when the lock says it was created, else the file's mtime
      */
     record Holder(String file, long pid, long startTime, boolean embedded, long createdAtMs) {
     }
@@ -115,12 +116,12 @@ final class GatewayLocks {
         }
         Path relative = lockRoot.relativize(path);
         String name = path.getFileName().toString();
-        return relative.getNameCount() == 1 && name.startsWith("openclaw-")
-                || relative.getNameCount() == 2 && name.startsWith("gateway") && name.endsWith(".lock");
+        return (relative.getNameCount() == 1 && name.startsWith("openclaw-"))
+                || (relative.getNameCount() == 2 && name.startsWith("gateway") && name.endsWith(".lock"));
     }
 
     /** @throws AccessDeniedException when the lock exists but may not be read: whose it is cannot be known */
-    private static Holder holder(Path file) throws AccessDeniedException {
+    private static @Nullable Holder holder(Path file) throws AccessDeniedException {
         try {
             BasicFileAttributes attributes = RegularFiles.attributes(file);
             JsonNode lock;

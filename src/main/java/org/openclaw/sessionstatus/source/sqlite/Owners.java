@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
 import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
 import org.openclaw.sessionstatus.source.ProcessTable;
@@ -40,7 +41,7 @@ final class Owners {
     }
 
     /** The gateway: alive while one of its lock files' pids runs; else what its lease says; null when nothing says. */
-    Owner gateway(List<GatewayLocks.Holder> locks, Optional<StateRows.Lease> lease, long now) {
+    @Nullable Owner gateway(List<GatewayLocks.Holder> locks, Optional<StateRows.Lease> lease, long now) {
         Owner byLocks = null;
         for (GatewayLocks.Holder lock : locks) {
             if (!lock.embedded()) {
@@ -66,7 +67,7 @@ final class Owners {
     }
 
     /** A task's execution owner, or the gateway when the task names none that can be checked. */
-    Owner task(StateRows.Task task, Owner gateway, long now) {
+    @Nullable Owner task(StateRows.Task task, @Nullable Owner gateway, long now) {
         if (task.ownerPid() <= 0) {
             return gateway;
         }
@@ -88,7 +89,7 @@ final class Owners {
     }
 
     /** Two owners of claims on one session: alive if either is; else dead if either is (since the first); else either. */
-    static Owner either(Owner a, Owner b) {
+    static @Nullable Owner either(@Nullable Owner a, @Nullable Owner b) {
         if (a == null || b == null) {
             return a == null ? b : a;
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.SessionEvidence;
 import org.openclaw.sessionstatus.model.SessionEvidence.Liveness;
 import org.openclaw.sessionstatus.model.SessionEvidence.Owner;
@@ -27,16 +28,17 @@ final class SessionJoin {
 
     /**
      * One session key: its current window and queued inputs in its agent's database (null until the database shows
-     * it), and its running tasks (null when none).
+     * it), and its running tasks (null when none); one of the two at least.
      */
-    static SessionEvidence session(String agentId, AgentTable.Row row, List<StateRows.Task> tasks, Owner gateway,
-            Owners owners, long now) {
-        return session(agentId, row, tasks, null, gateway, owners, now);
+    static SessionEvidence session(String key, String agentId, AgentTable.@Nullable Row row,
+            @Nullable List<StateRows.Task> tasks, @Nullable Owner gateway, Owners owners, long now) {
+        return session(key, agentId, row, tasks, null, gateway, owners, now);
     }
 
     /** @param embedded the lock of an embedded run that is this session's, or null */
-    static SessionEvidence session(String agentId, AgentTable.Row row, List<StateRows.Task> tasks,
-            GatewayLocks.Holder embedded, Owner gateway, Owners owners, long now) {
+    static SessionEvidence session(String key, String agentId, AgentTable.@Nullable Row row,
+            @Nullable List<StateRows.Task> tasks, GatewayLocks.@Nullable Holder embedded, @Nullable Owner gateway,
+            Owners owners, long now) {
         long activity = row == null ? 0 : row.lastActivity();
         boolean windowClaims = row != null && ("running".equals(row.status()) || row.pendingInputs() > 0);
         Owner owner = windowClaims || tasks == null ? gateway : null;
@@ -51,8 +53,7 @@ final class SessionJoin {
         SessionEvidence.Transcript transcript = row == null || row.transcriptUpdatedAt() == 0 ? null
                 : new SessionEvidence.Transcript(row.transcriptUpdatedAt(), 0, row.transcript().phase(),
                         row.transcript().lastMessageAtMs());
-        return new SessionEvidence(row == null ? tasks.get(0).sessionKey() : row.key(), agentId,
-                row == null ? null : row.chatType(), transcript, embedded == null ? null : lock(embedded, owners, now),
+        return new SessionEvidence(key, agentId, row == null ? null : row.chatType(), transcript, embedded == null ? null : lock(embedded, owners, now),
                 store, owner, false);
     }
 
@@ -121,7 +122,7 @@ final class SessionJoin {
 
     /** Runs that are not sessions (no session shows them): the gateway's own (cron, heartbeat) and embedded ones, by key. */
     static Map<String, SessionEvidence> runs(List<StateRows.Task> backgroundTasks, List<GatewayLocks.Holder> locks,
-            Owner gateway, Owners owners, long now) {
+            @Nullable Owner gateway, Owners owners, long now) {
         Map<String, SessionEvidence> runs = new LinkedHashMap<>();
         for (StateRows.Task task : backgroundTasks) {
             runs.put(backgroundKey(task), background(task, owners.task(task, gateway, now)));
@@ -131,7 +132,7 @@ final class SessionJoin {
     }
 
     /** A cron or heartbeat run: busy ({@code active_cron_runs}), counted in totals, not a session. */
-    private static SessionEvidence background(StateRows.Task task, Owner owner) {
+    private static SessionEvidence background(StateRows.Task task, @Nullable Owner owner) {
         return new SessionEvidence(backgroundKey(task), "main", null, null, null,
                 new SessionEvidence.Store(task.lastActivity(), "running", 0, 0, true), owner, true);
     }
@@ -150,8 +151,9 @@ final class SessionJoin {
             String key = embeddedKey(lock);
             SessionEvidence known = evidence.get(key);
             SessionEvidence.Lock held = lock(lock, owners, now);
-            if (known != null && known.lock().createdAtMs() < held.createdAtMs()) {
-                held = new SessionEvidence.Lock(known.lock().createdAtMs(), held.maxHoldMs(), held.liveness(), held.deadSinceMs());
+            SessionEvidence.Lock knownLock = known == null ? null : known.lock();
+            if (knownLock != null && knownLock.createdAtMs() < held.createdAtMs()) {
+                held = new SessionEvidence.Lock(knownLock.createdAtMs(), held.maxHoldMs(), held.liveness(), held.deadSinceMs());
             }
             evidence.put(key, new SessionEvidence(key, "main", null, null, held, null, null, true));
         }

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.model.EvidenceSink;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SessionEvidence;
@@ -102,12 +103,12 @@ public final class SqliteSource extends WatchedSource {
     private final Set<String> dirty = new HashSet<>();
     /** Every key must be joined again: an agent came or went, or the gateway's liveness changed. */
     private boolean allDirty;
-    private Owner lastGateway;
+    private @Nullable Owner lastGateway;
     /** Keys that running tasks or embedded runs were joined to last time: joined again, as they may have ended. */
     private Set<String> lastClaimed = Set.of();
     private long rescans;
     private boolean scanned;
-    private SourceHealth lastHealth;
+    private @Nullable SourceHealth lastHealth;
 
     /** @param warnings where a path it may not read is said, once */
     public SqliteSource(Path stateDir, ProcessTable processes, EvidenceSink sink, Clock clock, AccessWarnings warnings) {
@@ -130,7 +131,7 @@ public final class SqliteSource extends WatchedSource {
     }
 
     @Override
-    public void rescan(String why) {
+    public void rescan(@Nullable String why) {
         if (why != null) {
             Logger.info("sqlite source: rereading everything: {}", why);
             publishHealth(true);
@@ -393,7 +394,7 @@ public final class SqliteSource extends WatchedSource {
                 if (row == null && running == null) {
                     gone.accept(key);
                 } else {
-                    upsert.accept(key, SessionJoin.session(agent != null ? agent.id : SessionJoin.agentOf(key), row,
+                    upsert.accept(key, SessionJoin.session(key, agent != null ? agent.id : SessionJoin.agentOf(key), row,
                             running, attribution.embedded().get(key), gateway, owners, now));
                 }
             }
@@ -421,12 +422,12 @@ public final class SqliteSource extends WatchedSource {
     }
 
     /** The key the session a key names goes by (see {@link AgentTable#canonical}); null when no agent has it. */
-    private String sessionOf(String key) {
+    private @Nullable String sessionOf(String key) {
         Agent agent = agentOf(key);
         return agent == null ? null : agent.table.canonical(key);
     }
 
-    private Agent agentOf(String key) {
+    private @Nullable Agent agentOf(String key) {
         for (Agent agent : agents.values()) {
             if (agent.table.rows().containsKey(key)) {
                 return agent;

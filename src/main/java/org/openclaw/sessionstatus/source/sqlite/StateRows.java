@@ -2,6 +2,7 @@ package org.openclaw.sessionstatus.source.sqlite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.openclaw.sessionstatus.source.ReadCounters;
 
 /**
@@ -35,7 +37,7 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
      *     {@code child_session_key}, a cron job's {@code agent:<agent>:cron:<job>}, a heartbeat's
      *     {@code agent:<agent>:main} — where one of them is a session, the run is that session's (counted once)
      */
-    record Task(String id, String runtime, String sessionKey, long ownerPid, long ownerStartTime, long startedAt,
+    record Task(String id, String runtime, @Nullable String sessionKey, long ownerPid, long ownerStartTime, long startedAt,
             long lastEventAt, List<String> runsIn) {
 
         Task {
@@ -135,7 +137,7 @@ record StateRows(List<Task> runningTasks, Optional<Lease> gatewayLease) {
     private static JsonNode parse(String json) {
         try {
             return json == null ? JSON.missingNode() : JSON.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return JSON.missingNode();
         }
     }

@@ -333,10 +333,10 @@ class SqliteTimelineReplayTest {
                 key -> rows.containsKey(key) ? key : null, rows.values());
         attribution.tasks().forEach((key, running) -> tasks.computeIfAbsent(key, k -> new ArrayList<>()).addAll(running));
         Map<String, SessionEvidence> evidence = new LinkedHashMap<>();
-        rows.values().forEach(row -> evidence.put(row.key(), SessionJoin.session("main", row, tasks.remove(row.key()),
+        rows.values().forEach(row -> evidence.put(row.key(), SessionJoin.session(row.key(), "main", row, tasks.remove(row.key()),
                 attribution.embedded().get(row.key()), gateway, owners, now)));
         tasks.forEach((key, running) -> evidence.put(key,
-                SessionJoin.session(SessionJoin.agentOf(key), null, running, gateway, owners, now)));
+                SessionJoin.session(key, SessionJoin.agentOf(key), null, running, gateway, owners, now)));
         evidence.putAll(SessionJoin.runs(attribution.ownTasks(), attribution.ownLocks(), gateway, owners, now));
         return evidence;
     }
