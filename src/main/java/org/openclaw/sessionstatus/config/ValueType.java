@@ -36,7 +36,9 @@ abstract class ValueType<T> {
     static final ValueType<String> HOST = TEXT;
     /** A command and its arguments, run without a shell. */
     static final ValueType<List<String>> ARGV = new ListOf<>(TEXT, null);
-    static final ValueType<java.net.URI> HTTP_URL = new Text<>(ValueType::httpUrl, "must not be empty", false);
+    static final ValueType<java.net.URI> HTTP_URL = new Text<>(value -> url(value, "an http", "https"),
+            "must not be empty", false);
+    static final ValueType<java.net.URI> WS_URL = new Text<>(value -> url(value, "a ws", "wss"), "must not be empty", false);
     /** Kubernetes' pod-deletion-cost is a 32-bit integer. */
     static final ValueType<Integer> INT32 = new Whole<>(Integer.MIN_VALUE, Integer.MAX_VALUE,
             "a whole number from -2147483648 to 2147483647", Long::intValue);
@@ -64,16 +66,18 @@ abstract class ValueType<T> {
         return echo ? ", got " + value : "";
     }
 
-    private static java.net.URI httpUrl(String value) {
+    /** An absolute URL with a host and one of two schemes: plain (after its article), then secure. */
+    private static java.net.URI url(String value, String articlePlain, String secure) {
+        String plain = articlePlain.substring(articlePlain.indexOf(' ') + 1);
         try {
             java.net.URI uri = new java.net.URI(value);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+            if ((plain.equals(uri.getScheme()) || secure.equals(uri.getScheme())) && uri.getHost() != null) {
                 return uri;
             }
         } catch (java.net.URISyntaxException e) {
             // said below
         }
-        throw new IllegalArgumentException("must be an http:// or https:// URL");
+        throw new IllegalArgumentException("must be " + articlePlain + ":// or " + secure + ":// URL");
     }
 
     /** Turns text into a value, or says (without the text) what is wrong with it. */

@@ -1,7 +1,6 @@
 package org.openclaw.sessionstatus.model;
 
 import java.util.List;
-import java.util.OptionalInt;
 
 /** Where sources deliver evidence. Implementations take it on any thread and hand it to the model's writer. */
 public interface EvidenceSink {
@@ -11,6 +10,9 @@ public interface EvidenceSink {
 
     void health(SourceHealth health);
 
-    /** The gateway's own concurrency limit, for {@code maxConcurrent: "auto"}; empty: it sets none. */
-    void maxConcurrent(OptionalInt slots);
+    /** For {@code maxConcurrent: "auto"}: the slot count while no gateway lane is known. */
+    void maxConcurrent(SlotLimit limit);
+
+    /** What the gateway said last over its protocol; replaces what it said before. */
+    void gateway(GatewayView view);
 }

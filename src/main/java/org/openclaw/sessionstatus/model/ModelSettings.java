@@ -2,7 +2,12 @@ package org.openclaw.sessionstatus.model;
 
 import java.util.Set;
 
-/** The settings the model's rules read: which evidence counts, the windows, the lease timings (SPEC §2–§4). */
+/**
+ * The settings the model's rules read: which evidence counts, the windows, the lease timings (SPEC §2–§4).
+ *
+ * @param maxConcurrent the configured slot count; with {@code maxConcurrentAuto}, what counts until a source says
+ * @param maxConcurrentAuto {@code maxConcurrent: "auto"}: the gateway's lane, else its config, else the release's default
+ */
 public record ModelSettings(
         Set<RunningEvidence> runningEvidence,
         long runningWindowMs,
@@ -13,7 +18,8 @@ public record ModelSettings(
         long idleGraceMs,
         long logIntervalMs,
         int maxConcurrent,
-        boolean redactKeys) {
+        boolean redactKeys,
+        boolean maxConcurrentAuto) {
 
     public ModelSettings {
         runningEvidence = Set.copyOf(runningEvidence);

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
@@ -18,9 +17,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.openclaw.sessionstatus.model.EvidenceSink;
+import org.openclaw.sessionstatus.model.GatewayView;
 import org.openclaw.sessionstatus.model.ModelSettings;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SessionModel;
+import org.openclaw.sessionstatus.model.SlotLimit;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.threads.DaemonThreads;
 import org.tinylog.Logger;
@@ -136,8 +137,13 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     }
 
     @Override
-    public void maxConcurrent(OptionalInt slots) {
-        inbox.add(m -> m.maxConcurrent(slots));
+    public void maxConcurrent(SlotLimit limit) {
+        inbox.add(m -> m.maxConcurrent(limit));
+    }
+
+    @Override
+    public void gateway(GatewayView view) {
+        inbox.add(m -> m.gateway(view));
     }
 
     @Override
@@ -247,7 +253,8 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         // Every figure /metrics shows counts as a change too (each source's, the actions'), so it never lags.
         boolean changed = previous.ready() != evaluation.ready() || !previous.status().equals(evaluation.status())
                 || !previous.busy().equals(evaluation.busy()) || !previous.health().equals(evaluation.health())
-                || !previous.sources().equals(evaluation.sources()) || !previous.actions().equals(actions);
+                || !previous.sources().equals(evaluation.sources()) || !previous.actions().equals(actions)
+                || !previous.gateway().equals(evaluation.gateway());
         if (!periodic && !changed) {
             return;
         }

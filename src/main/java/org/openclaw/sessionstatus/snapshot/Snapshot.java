@@ -19,10 +19,12 @@ import org.openclaw.sessionstatus.model.StatusView;
  * @param statusCode 200, or 503 while no session source can be seen (then {@code statusJson} says why)
  * @param metricsText this revision in the Prometheus text format
  * @param actions what each configured lease action has done, by name
+ * @param gateway whether the gateway answers, its lanes, and where {@code maxConcurrent} came from
  */
 public record Snapshot(long revision, String etag, Instant generatedAt, boolean ready, boolean periodic,
         StatusView status, BusyView busy, SourceHealth health, Map<String, SourceHealth> sources, int statusCode,
-        byte[] statusJson, byte[] busyJson, byte[] leaseJson, byte[] metricsText, Map<String, ActionStatus> actions) {
+        byte[] statusJson, byte[] busyJson, byte[] leaseJson, byte[] metricsText, Map<String, ActionStatus> actions,
+        SessionModel.GatewayReading gateway) {
 
     static Snapshot of(long revision, String etag, long now, boolean periodic, SessionModel.Evaluation evaluation,
             Map<String, ActionStatus> actions) {
@@ -33,8 +35,7 @@ public record Snapshot(long revision, String etag, Instant generatedAt, boolean 
                 evaluation.health(), Map.copyOf(sources), unavailable == null ? 200 : 503,
                 unavailable == null ? Documents.status(at, evaluation.status()) : Documents.error(unavailable),
                 Documents.busy("snapshot", at, evaluation.busy()), Documents.lease(at, evaluation.busy()),
-                PrometheusText.render(revision, evaluation.status(), evaluation.busy(), evaluation.health(), sources,
-                        actions), Map.copyOf(actions));
+                PrometheusText.render(revision, evaluation, actions), Map.copyOf(actions), evaluation.gateway());
     }
 
     /** {@code {"ok":false,"error":"…"}}: the body of every error answer. */

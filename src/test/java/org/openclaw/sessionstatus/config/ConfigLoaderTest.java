@@ -35,7 +35,7 @@ class ConfigLoaderTest {
     void defaultsAreTheSpecs() throws Exception {
         Config config = new ConfigLoader(Map.of(), tmp.resolve("absent.json")).load(Optional.empty(), Map.of());
         assertEquals(Optional.empty(), config.file());
-        assertEquals("8", config.get(Setting.MAX_CONCURRENT).toString());
+        assertEquals("auto", config.get(Setting.MAX_CONCURRENT).toString());
         assertEquals(30_000, config.get(Setting.RUNNING_WINDOW_MS));
         assertEquals(300_000, config.get(Setting.DETAILS_WINDOW_MS));
         assertEquals(Set.of(RunningEvidence.values()), config.get(Setting.RUNNING_EVIDENCE));
