@@ -10,6 +10,7 @@ import org.openclaw.sessionstatus.model.EvidenceSink;
 import org.openclaw.sessionstatus.source.GatewayConfigSource;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.Source;
+import org.openclaw.sessionstatus.source.WatchedSource;
 import org.openclaw.sessionstatus.source.files.FileSource;
 import org.openclaw.sessionstatus.source.gateway.GatewaySource;
 import org.openclaw.sessionstatus.source.sqlite.SqliteSource;
@@ -48,7 +49,13 @@ public final class Sources implements AutoCloseable {
         sources.add(new SqliteSource(settings.stateDir(), processes, sink, clock));
         settings.gatewayConfig().ifPresent(file -> sources.add(new GatewayConfigSource(file, settings.stateDir(),
                 Runtime.getRuntime().availableProcessors(), sink)));
-        settings.gateway().ifPresent(gateway -> sources.add(new GatewaySource(gateway, sink, clock)));
+        // A dropped gateway connection may be a killed gateway: the disk sources check its pids at once.
+        Runnable checkOwners = () -> sources.forEach(source -> {
+            if (source instanceof WatchedSource watched) {
+                watched.tickNow();
+            }
+        });
+        settings.gateway().ifPresent(gateway -> sources.add(new GatewaySource(gateway, sink, clock, checkOwners)));
         return new Sources(sources);
     }
 

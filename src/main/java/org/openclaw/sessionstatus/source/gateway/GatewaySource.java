@@ -11,8 +11,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -34,6 +38,10 @@ import org.tinylog.Logger;
  * one) when the gateway pushes a session, task or run lifecycle event. It reconnects with backoff, at most a second
  * apart, so a restarted gateway is back within about a second of accepting connections.
  *
+ * <p>The gateway has answered whenever any frame of it arrives — a poll's answer or a pushed event: while its
+ * request queue is slow (it serves the CLI's turns first) its events still say it lives, and each run's lifecycle
+ * {@code start} and {@code end} are laid over the last poll until a newer poll speaks for them.
+ *
  * <p>Everything happens on its own thread; every wait is bounded, so it cannot hang. It logs one line per change of
  * state (connected, lost, unreachable, silent), never the token.
  */
@@ -44,8 +52,10 @@ public final class GatewaySource implements Source {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** A poll not answered within this is silence: the model stops trusting the gateway at the same age. */
     static final Duration CALL_DEADLINE = Duration.ofMillis(GatewayView.FRESH_MS);
-    /** Polls in a row without an answer before the connection is given up and opened again. */
-    static final int SILENT_POLLS_BEFORE_RECONNECT = 3;
+    /** Polls in a row without an answer before the connection is given up and opened again: 30 s. */
+    static final int SILENT_POLLS_BEFORE_RECONNECT = 15;
+    /** Events alone refresh the view at most this often. */
+    private static final long EVENT_REFRESH_MS = 250;
     static final long MIN_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 1_000;
     /** Pages of {@code sessions.list} read per poll: 100 rows each. */
@@ -64,8 +74,18 @@ public final class GatewaySource implements Source {
             String version) {
     }
 
+    /** A run a lifecycle {@code start} announced, and when (epoch ms). */
+    private record Announced(GatewayView.Run run, long atMs) {
+    }
+
     private final Settings settings;
     private final EvidenceSink sink;
+    private final Runnable connectionLost;
+    /** Runs announced by events and not yet spoken for by a poll, by run id. Guarded by {@code this}. */
+    private final Map<String, Announced> announced = new HashMap<>();
+    /** What the last poll said. Guarded by {@code this}. */
+    private volatile GatewayView polled = GatewayView.NONE;
+    private long lastDeliveredAtMs;
     private final Clock clock;
     private final HttpClient http;
     private final Thread thread;
@@ -75,13 +95,14 @@ public final class GatewaySource implements Source {
     private volatile GatewayConnection connection;
     /** Touched by the source's thread only. */
     private DeviceIdentity device;
-    private GatewayView view = GatewayView.NONE;
     private String state = "";
 
-    public GatewaySource(Settings settings, EvidenceSink sink, Clock clock) {
+    /** @param connectionLost called when an open connection drops: the gateway may have died, its pids need a look */
+    public GatewaySource(Settings settings, EvidenceSink sink, Clock clock, Runnable connectionLost) {
         this.settings = settings;
         this.sink = sink;
         this.clock = clock;
+        this.connectionLost = connectionLost;
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
                 .executor(Executors.newCachedThreadPool(DaemonThreads.factory("gateway-socket"))).build();
         this.thread = DaemonThreads.create("gateway", this::run);
@@ -99,7 +120,7 @@ public final class GatewaySource implements Source {
         try (GatewayConnection once = connect()) {
             poll(once);
         } catch (GatewayException | IOException e) {
-            deliver(GatewayView.NONE, false);
+            disconnected();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -108,7 +129,7 @@ public final class GatewaySource implements Source {
     @Override
     public void start() {
         // The disk's word holds until the gateway answers: the daemon is ready without waiting for it.
-        deliver(GatewayView.NONE, false);
+        disconnected();
         thread.start();
     }
 
@@ -141,12 +162,18 @@ public final class GatewaySource implements Source {
             try {
                 long start = System.nanoTime();
                 connection = connect();
+                synchronized (this) {
+                    announced.clear();
+                }
                 backoff = MIN_BACKOFF_MS;
                 transition("connected", "gateway: connected to " + url(endpoint()) + " (OpenClaw "
                         + connection.hello().serverVersion() + ", scopes " + connection.hello().scopes() + ") in "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: its word is authoritative");
                 follow(connection);
             } catch (GatewayException e) {
+                if (polled.connected()) {
+                    connectionLost.run();
+                }
                 transition("failed " + e.code(), "gateway: no connection (" + e.getMessage()
                         + "); the disk's word counts meanwhile, retrying");
                 backoff = Math.min(MAX_BACKOFF_MS, Math.max(backoff * 2, Math.min(e.retryAfterMs(), MAX_BACKOFF_MS)));
@@ -162,8 +189,8 @@ public final class GatewaySource implements Source {
                     gone.close();
                 }
             }
-            if (view.connected()) {
-                deliver(view.disconnected(), false);
+            if (polled.connected()) {
+                disconnected();
             }
             try {
                 wake.clear();
@@ -221,6 +248,7 @@ public final class GatewaySource implements Source {
 
     /** Asks for the lanes and the active sessions at once; delivers both when both answered. */
     private void poll(GatewayConnection open) throws GatewayException, InterruptedException {
+        long sentAt = clock.millis();
         CompletableFuture<JsonNode> lanes = open.call("diagnostics.lanes", JSON.createObjectNode(), CALL_DEADLINE);
         List<GatewayView.Run> runs = new ArrayList<>();
         long offset = 0;
@@ -251,7 +279,41 @@ public final class GatewaySource implements Source {
                         lane.path("queuedCount").asInt(0), lane.path("maxConcurrent").asInt(0)));
             }
         }
-        deliver(new GatewayView(true, clock.millis(), parsed, runs), true);
+        synchronized (this) {
+            Set<String> listed = new HashSet<>();
+            runs.forEach(run -> listed.add(run.key()));
+            // An announcement older than this poll is spoken for by it: listed, or over.
+            announced.values().removeIf(a -> a.atMs() < sentAt && !listed.contains(a.run().key()));
+            polled = new GatewayView(true, clock.millis(), parsed, runs);
+            deliver(clock.millis());
+        }
+    }
+
+    /** The last poll, with the runs events announced since, as answered at {@code answeredAt}. Holds the lock. */
+    private void deliver(long answeredAt) {
+        List<GatewayView.Run> runs = new ArrayList<>(polled.runs());
+        Set<String> keys = new HashSet<>();
+        runs.forEach(run -> keys.add(run.key()));
+        for (Announced a : announced.values()) {
+            if (keys.add(a.run().key())) {
+                runs.add(a.run());
+            }
+        }
+        boolean newHealth = lastDeliveredAtMs == 0;
+        lastDeliveredAtMs = answeredAt;
+        sink.gateway(new GatewayView(true, answeredAt, polled.lanes(), runs));
+        if (newHealth) {
+            sink.health(new SourceHealth(NAME, true, 1, 0, false, 0, 0, 0, 0));
+        }
+    }
+
+    /** Not connected: the model goes by the disk alone. */
+    private synchronized void disconnected() {
+        polled = polled.disconnected();
+        announced.clear();
+        lastDeliveredAtMs = 0;
+        sink.gateway(polled);
+        sink.health(new SourceHealth(NAME, true, 0, 0, false, 0, 0, 0, 0));
     }
 
     private static JsonNode await(CompletableFuture<JsonNode> call) throws GatewayException, InterruptedException {
@@ -265,21 +327,38 @@ public final class GatewaySource implements Source {
         }
     }
 
-    /** On a socket thread: a run started or ended, a session or task changed — poll now rather than in a second. */
+    /**
+     * On a socket thread: the gateway lives (the view is refreshed, at most every {@value #EVENT_REFRESH_MS} ms); a
+     * run's lifecycle start or end is laid over the last poll at once; and a run, session or task that changed makes
+     * the source poll now rather than within the second.
+     */
     private void event(JsonNode frame) {
         String event = frame.path("event").asText();
-        if ("sessions.changed".equals(event) || "task".equals(event)
-                || "agent".equals(event) && "lifecycle".equals(frame.path("payload").path("stream").asText())) {
-            wake.add(Boolean.TRUE);
+        JsonNode payload = frame.path("payload");
+        boolean lifecycle = "agent".equals(event) && "lifecycle".equals(payload.path("stream").asText());
+        long now = clock.millis();
+        synchronized (this) {
+            if (!polled.connected()) {
+                return;
+            }
+            boolean changed = false;
+            String runId = payload.path("runId").asText("");
+            String phase = payload.path("data").path("phase").asText("");
+            if (lifecycle && !runId.isEmpty() && payload.path("sessionKey").isTextual()) {
+                if ("start".equals(phase)) {
+                    announced.put(runId, new Announced(new GatewayView.Run(payload.path("sessionKey").textValue(),
+                            payload.path("agentId").asText(null), false), now));
+                    changed = true;
+                } else if ("end".equals(phase) || "error".equals(phase)) {
+                    changed = announced.remove(runId) != null;
+                }
+            }
+            if (changed || now - lastDeliveredAtMs >= EVENT_REFRESH_MS) {
+                deliver(now);
+            }
         }
-    }
-
-    private void deliver(GatewayView next, boolean connected) {
-        boolean changedHealth = view.connected() != connected || view == GatewayView.NONE;
-        view = next;
-        sink.gateway(next);
-        if (changedHealth) {
-            sink.health(new SourceHealth(NAME, true, connected ? 1 : 0, 0, false, 0, 0, 0, 0));
+        if ("sessions.changed".equals(event) || "task".equals(event) || lifecycle) {
+            wake.add(Boolean.TRUE);
         }
     }
 

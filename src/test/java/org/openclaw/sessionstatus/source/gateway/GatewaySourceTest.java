@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,7 @@ class GatewaySourceTest {
     ModelLoop model;
     GatewaySource source;
     final List<Snapshot> revisions = new CopyOnWriteArrayList<>();
+    final AtomicInteger lost = new AtomicInteger();
 
     void start(String token) throws Exception {
         gateway = new FakeGateway(TOKEN, RECORDED.hello());
@@ -56,7 +59,7 @@ class GatewaySourceTest {
         model.addListener(revisions::add);
         source = new GatewaySource(new GatewaySource.Settings(Optional.of(URI.create(gateway.url())),
                 Optional.of(tokenFile), tmp.resolve("absent-openclaw.json"), tmp.resolve("own/gateway-device.key"),
-                "test"), model, Clock.systemUTC());
+                "test"), model, Clock.systemUTC(), lost::incrementAndGet);
         model.start();
         source.start();
     }
@@ -176,6 +179,25 @@ class GatewaySourceTest {
         assertEquals(Confidence.BEST_EFFORT, dropped.busy().confidence(), "not authoritative once the socket closed");
         await("reconnected", s -> s.gateway().authoritative());
         assertEquals(1, gateway.devices().size(), "the same device key both times");
+        assertEquals(1, lost.get(), "the disk sources were asked to check the gateway's pids at once");
+    }
+
+    @Test
+    void aRunsLifecycleEventsCountWhileThePollsAreSlowAndTheNextPollSpeaksForThem() throws Exception {
+        start(TOKEN);
+        await("connected", s -> s.gateway().authoritative());
+        gateway.silent(true);
+        for (int i = 0; i < 12; i++) {
+            // Events keep arriving while requests wait: the gateway lives, and says a run started.
+            gateway.push(RECORDED.event("agent", p -> p.path("data").path("phase").asText().equals("start")));
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        Snapshot running = model.current();
+        assertEquals(1, running.status().running());
+        assertEquals(Confidence.AUTHORITATIVE, running.busy().confidence(), "3 s of unanswered polls, events flowing");
+        gateway.silent(false);
+        Snapshot idle = await("the next poll says it is over", s -> s.status().running() == 0);
+        assertEquals(Action.RELEASE_AFTER_GRACE, idle.busy().action());
     }
 
     @Test
@@ -195,7 +217,8 @@ class GatewaySourceTest {
         model = new ModelLoop(AUTO, Clock.systemUTC());
         Path tokenFile = Files.writeString(tmp.resolve("token"), TOKEN);
         source = new GatewaySource(new GatewaySource.Settings(Optional.of(URI.create(gateway.url())),
-                Optional.of(tokenFile), tmp.resolve("absent.json"), tmp.resolve("key"), "test"), model, Clock.systemUTC());
+                Optional.of(tokenFile), tmp.resolve("absent.json"), tmp.resolve("key"), "test"), model, Clock.systemUTC(),
+                lost::incrementAndGet);
         model.start();
         source.scanOnce();
         assertEquals(1, gateway.calls("diagnostics.lanes"));
