@@ -80,6 +80,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theGatewayIsAskedByDefaultAndItsUrlMustBeAWebSocket() throws Exception {
+        Config defaults = load("{}", Map.of(), Map.of());
+        assertTrue(defaults.get(Setting.GATEWAY_ENABLED));
+        assertEquals("wss://gw.example:443/", load("{\"gateway\":{\"url\":\"wss://gw.example:443/\"}}", Map.of(), Map.of())
+                .get(Setting.GATEWAY_URL).toString());
+        assertEquals("config gateway.url: must be a ws:// or wss:// URL, got 'http://127.0.0.1:18789'",
+                error("{\"gateway\":{\"url\":\"http://127.0.0.1:18789\"}}"));
+        assertTrue(error("{\"gateway\":{\"enabled\":\"no\"}}").startsWith("config gateway.enabled:"));
+    }
+
+    @Test
     void leaseTimingsAreAcceptedAtTopLevelOrUnderBusyState() throws Exception {
         assertEquals(7, load("{\"cautiousLeaseMs\":7}", Map.of(), Map.of()).get(Setting.CAUTIOUS_LEASE_MS));
         assertEquals(7, load("{\"busyState\":{\"cautiousLeaseMs\":7}}", Map.of(), Map.of()).get(Setting.CAUTIOUS_LEASE_MS));

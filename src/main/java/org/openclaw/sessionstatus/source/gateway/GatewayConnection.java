@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
@@ -43,6 +44,11 @@ public final class GatewayConnection implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the gateway said in {@code hello-ok}. */
+    /** The device key, loaded (or made) only once a gateway has sent its challenge: no gateway, no key file. */
+    public interface Device {
+        DeviceIdentity load() throws IOException;
+    }
+
     /** What the gateway said in {@code hello-ok}; {@code payload} is the whole of it. */
     public record Hello(String serverVersion, List<String> scopes, JsonNode payload) {
     }
@@ -66,10 +72,11 @@ public final class GatewayConnection implements AutoCloseable {
      * @param events receives every event frame after the handshake ({@code type: "event"}), on a client thread
      * @throws GatewayException refused (its code says why; {@code UNAVAILABLE} while the gateway starts is
      *     retryable), or not answered in time, or the socket could not be opened ({@link GatewayException#CLOSED})
+     * @throws IOException the device key cannot be read or made
      */
-    public static GatewayConnection open(HttpClient http, GatewayEndpoint endpoint, DeviceIdentity device,
+    public static GatewayConnection open(HttpClient http, GatewayEndpoint endpoint, Device device,
             List<String> scopes, String version, Duration timeout, Consumer<JsonNode> events)
-            throws GatewayException, InterruptedException {
+            throws GatewayException, IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         GatewayConnection connection = new GatewayConnection(events);
         try {
@@ -79,11 +86,11 @@ public final class GatewayConnection implements AutoCloseable {
             if (!nonce.path("nonce").isTextual() || !nonce.path("ts").canConvertToLong()) {
                 throw new GatewayException(GatewayException.PROTOCOL, "connect.challenge without nonce and ts", false, 0);
             }
-            JsonNode payload = await(connection.send("connect", connection.connectParams(endpoint, device, scopes,
+            JsonNode payload = await(connection.send("connect", connection.connectParams(endpoint, device.load(), scopes,
                     version, nonce.path("nonce").textValue(), nonce.path("ts").longValue())), deadline, "hello-ok");
             connection.hello = hello(payload, scopes);
             return connection;
-        } catch (GatewayException | InterruptedException | RuntimeException e) {
+        } catch (GatewayException | IOException | InterruptedException | RuntimeException e) {
             connection.close();
             throw e;
         }

@@ -239,11 +239,15 @@ public final class GatewaySource implements Source {
     }
 
     private GatewayConnection connect() throws GatewayException, IOException, InterruptedException {
+        return GatewayConnection.open(http, endpoint(), this::device, READ_SCOPES, settings.version(), CONNECT_TIMEOUT,
+                this::event);
+    }
+
+    private DeviceIdentity device() throws IOException {
         if (device == null) {
             device = DeviceIdentity.loadOrCreate(settings.deviceKey());
         }
-        return GatewayConnection.open(http, endpoint(), device, READ_SCOPES, settings.version(), CONNECT_TIMEOUT,
-                this::event);
+        return device;
     }
 
     /** Asks for the lanes and the active sessions at once; delivers both when both answered. */

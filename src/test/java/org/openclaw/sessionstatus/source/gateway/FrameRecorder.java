@@ -30,7 +30,7 @@ final class FrameRecorder {
         long pollMs = args.length > 4 ? Long.parseLong(args[4]) : 500;
         try (BufferedWriter out = Files.newBufferedWriter(Path.of(args[3]))) {
             long start = System.nanoTime();
-            GatewayConnection connection = GatewayConnection.open(HttpClient.newHttpClient(), endpoint, device,
+            GatewayConnection connection = GatewayConnection.open(HttpClient.newHttpClient(), endpoint, () -> device,
                     List.of("operator.read"), "recorder", Duration.ofSeconds(10), event -> write(out, "event", event));
             System.err.printf("connected in %d ms%n", (System.nanoTime() - start) / 1_000_000);
             write(out, "hello", connection.hello().payload());

@@ -225,7 +225,11 @@ class GatewaySourceTest {
         Await.until("closed after the scan", () -> gateway.authenticatedClients() == 0);
         assertEquals(2, model.await(s -> s.status().maxConcurrent() == 2, Duration.ofSeconds(10)).status().maxConcurrent());
         gateway.close();
-        source.scanOnce();
+        GatewaySource nobody = new GatewaySource(new GatewaySource.Settings(Optional.of(URI.create(gateway.url())),
+                Optional.of(tokenFile), tmp.resolve("absent.json"), tmp.resolve("unused.key"), "test"), model,
+                Clock.systemUTC(), lost::incrementAndGet);
+        nobody.scanOnce();
         assertFalse(model.await(s -> !s.gateway().connected(), Duration.ofSeconds(10)).gateway().connected());
+        assertFalse(Files.exists(tmp.resolve("unused.key")), "no gateway, no device key made");
     }
 }
