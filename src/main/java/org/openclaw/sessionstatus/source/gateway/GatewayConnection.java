@@ -222,7 +222,8 @@ public final class GatewayConnection implements AutoCloseable {
         return new GatewayException(code, error.path("message").asText("(no message)"), retryable, retryAfter);
     }
 
-    private static <T> T await(CompletableFuture<T> future, long deadlineNanos, String what)
+    /** The future's value, waited for until {@code deadlineNanos} ({@link System#nanoTime()}). */
+    static <T> T await(CompletableFuture<T> future, long deadlineNanos, String what)
             throws GatewayException, InterruptedException {
         try {
             return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);

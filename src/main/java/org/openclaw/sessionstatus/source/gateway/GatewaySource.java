@@ -58,6 +58,8 @@ public final class GatewaySource implements Source {
     private static final long EVENT_REFRESH_MS = 250;
     static final long MIN_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 1_000;
+    /** A gateway that refuses clients while it starts is up: it is asked again sooner than one that is not there. */
+    static final long MAX_STARTING_BACKOFF_MS = 250;
     /** Pages of {@code sessions.list} read per poll: 100 rows each. */
     private static final int MAX_PAGES = 20;
     private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(15);
@@ -118,6 +120,7 @@ public final class GatewaySource implements Source {
     @Override
     public void scanOnce() {
         try (GatewayConnection once = connect()) {
+            connected();
             poll(once);
         } catch (GatewayException | IOException e) {
             disconnected();
@@ -162,11 +165,9 @@ public final class GatewaySource implements Source {
             try {
                 long start = System.nanoTime();
                 connection = connect();
-                synchronized (this) {
-                    announced.clear();
-                }
+                connected();
                 backoff = MIN_BACKOFF_MS;
-                transition("connected", "gateway: connected to " + url(endpoint()) + " (OpenClaw "
+                transition("connected", "gateway: connected to " + endpoint().url() + " (OpenClaw "
                         + connection.hello().serverVersion() + ", scopes " + connection.hello().scopes() + ") in "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: its word is authoritative");
                 follow(connection);
@@ -176,7 +177,8 @@ public final class GatewaySource implements Source {
                 }
                 transition("failed " + e.code(), "gateway: no connection (" + e.getMessage()
                         + "); the disk's word counts meanwhile, retrying");
-                backoff = Math.min(MAX_BACKOFF_MS, Math.max(backoff * 2, Math.min(e.retryAfterMs(), MAX_BACKOFF_MS)));
+                long cap = "UNAVAILABLE".equals(e.code()) ? MAX_STARTING_BACKOFF_MS : MAX_BACKOFF_MS;
+                backoff = Math.min(cap, Math.max(backoff * 2, Math.min(e.retryAfterMs(), cap)));
             } catch (IOException e) {
                 transition("no device key", "gateway: " + e.getMessage() + "; the disk's word counts meanwhile");
                 backoff = MAX_BACKOFF_MS;
@@ -273,7 +275,9 @@ public final class GatewaySource implements Source {
             }
             offset = list.path("nextOffset").longValue();
         }
-        JsonNode lanesPayload = await(lanes);
+        // Sent with the first page: its own deadline has long been running.
+        JsonNode lanesPayload = GatewayConnection.await(lanes, System.nanoTime() + CALL_DEADLINE.toNanos(),
+                "diagnostics.lanes");
         List<GatewayView.Lane> parsed = new ArrayList<>();
         for (JsonNode lane : lanesPayload.path("lanes")) {
             String name = lane.path("lane").asText("");
@@ -303,12 +307,20 @@ public final class GatewaySource implements Source {
                 runs.add(a.run());
             }
         }
-        boolean newHealth = lastDeliveredAtMs == 0;
         lastDeliveredAtMs = answeredAt;
         sink.gateway(new GatewayView(true, answeredAt, polled.lanes(), runs));
-        if (newHealth) {
-            sink.health(new SourceHealth(NAME, true, 1, 0, false, 0, 0, 0, 0));
-        }
+    }
+
+    /**
+     * Authenticated, nothing asked yet: connected, but not the gateway's word until its first poll answers (a view
+     * that never answered is never fresh).
+     */
+    private synchronized void connected() {
+        announced.clear();
+        polled = new GatewayView(true, 0, List.of(), List.of());
+        lastDeliveredAtMs = 0;
+        sink.gateway(polled);
+        sink.health(new SourceHealth(NAME, true, 1, 0, false, 0, 0, 0, 0));
     }
 
     /** Not connected: the model goes by the disk alone. */
@@ -318,17 +330,6 @@ public final class GatewaySource implements Source {
         lastDeliveredAtMs = 0;
         sink.gateway(polled);
         sink.health(new SourceHealth(NAME, true, 0, 0, false, 0, 0, 0, 0));
-    }
-
-    private static JsonNode await(CompletableFuture<JsonNode> call) throws GatewayException, InterruptedException {
-        try {
-            return call.get(CALL_DEADLINE.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof GatewayException gateway ? gateway
-                    : new GatewayException(GatewayException.CLOSED, String.valueOf(e.getCause()), true, 0);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new GatewayException(GatewayException.TIMEOUT, "no answer in time: diagnostics.lanes", true, 0);
-        }
     }
 
     /**
@@ -342,7 +343,7 @@ public final class GatewaySource implements Source {
         boolean lifecycle = "agent".equals(event) && "lifecycle".equals(payload.path("stream").asText());
         long now = clock.millis();
         synchronized (this) {
-            if (!polled.connected()) {
+            if (!polled.connected() || polled.answeredAtMs() == 0) {
                 return;
             }
             boolean changed = false;
@@ -381,10 +382,6 @@ public final class GatewaySource implements Source {
             }
         }
         return new GatewayEndpoint(url, token.map(GatewayEndpoint.Token::new).orElse(null));
-    }
-
-    private static String url(GatewayEndpoint endpoint) {
-        return endpoint.url().toString();
     }
 
     /** One log line per change of state, not per attempt. */

@@ -140,6 +140,20 @@ class GatewaySourceTest {
     }
 
     @Test
+    void connectedIsNotAuthoritativeUntilTheFirstPollIsAnswered() throws Exception {
+        start(TOKEN);
+        await("connected", s -> s.gateway().authoritative());
+        gateway.silent(true);
+        gateway.dropConnections();
+        await("disconnected", s -> !s.gateway().connected());
+        Snapshot connected = await("connected again, nothing answered", s -> s.gateway().connected());
+        assertFalse(connected.gateway().authoritative());
+        assertEquals(Confidence.BEST_EFFORT, connected.busy().confidence());
+        gateway.silent(false);
+        await("answered", s -> s.gateway().authoritative());
+    }
+
+    @Test
     void aWrongTokenNeverMakesItAuthoritative() throws Exception {
         start("not-the-token");
         Await.until("asked more than once", () -> gateway.calls("connect") >= 3);
