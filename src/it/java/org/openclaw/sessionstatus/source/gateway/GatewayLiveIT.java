@@ -107,18 +107,18 @@ class GatewayLiveIT {
         long latency = released.generatedAt().toEpochMilli() - end;
         System.out.printf("live: run %d ms, authoritative %d ms (%.1f %%), end -> release_after_grace %d ms%n",
                 runMs, authoritativeMs, 100.0 * authoritativeMs / runMs, latency);
-        // A gateway whose event loop is starved answers nothing for seconds, and then it is not authoritative by
-        // definition: the share is asserted only where the machine is not overloaded (on a shared 2-core machine at
-        // load 20 the gateway went silent for up to 25 s).
+        assertEquals(Confidence.AUTHORITATIVE, released.busy().confidence());
+        // A gateway whose event loop is starved answers nothing for seconds, and is then not authoritative by
+        // definition (the disk's verdict and its 30 s window stand in): share and latency are asserted only where the
+        // machine is not overloaded. On a shared 2-core machine at load 20 the gateway went silent for up to 25 s.
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         int cpus = Runtime.getRuntime().availableProcessors();
         if (load >= 0 && load <= 2 * cpus) {
             assertTrue(authoritativeMs >= 0.95 * runMs, "authoritative at least 95 % of the run: " + authoritativeMs);
+            assertTrue(latency <= 1_000, "released " + latency + " ms after the model's last answer");
         } else {
-            System.out.printf("live: the authoritative share is not asserted at load %.1f on %d CPUs%n", load, cpus);
+            System.out.printf("live: share and latency not asserted at load %.1f on %d CPUs%n", load, cpus);
         }
-        assertTrue(latency <= 1_000, "released " + latency + " ms after the model's last answer");
-        assertEquals(Confidence.AUTHORITATIVE, released.busy().confidence());
     }
 
     @Test

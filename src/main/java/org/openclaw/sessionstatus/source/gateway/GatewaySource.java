@@ -259,6 +259,7 @@ public final class GatewaySource implements Source {
         List<GatewayView.Run> runs = new ArrayList<>();
         long offset = 0;
         for (int page = 0; page < MAX_PAGES; page++) {
+            lastProgressNanos = System.nanoTime();
             ObjectNode params = JSON.createObjectNode().put("activeOnly", true);
             if (offset > 0) {
                 params.put("offset", offset);
