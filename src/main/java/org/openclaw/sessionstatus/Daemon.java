@@ -13,6 +13,7 @@ import org.openclaw.sessionstatus.config.Config;
 import org.openclaw.sessionstatus.config.ConfigException;
 import org.openclaw.sessionstatus.config.MaxConcurrent;
 import org.openclaw.sessionstatus.config.Secret;
+import org.openclaw.sessionstatus.config.Secrets;
 import org.openclaw.sessionstatus.config.Setting;
 import org.openclaw.sessionstatus.config.StateDirs;
 import org.openclaw.sessionstatus.http.StatusServer;
@@ -22,6 +23,7 @@ import org.openclaw.sessionstatus.snapshot.ActionCounters;
 import org.openclaw.sessionstatus.snapshot.MetricsPage;
 import org.openclaw.sessionstatus.snapshot.ModelLoop;
 import org.openclaw.sessionstatus.snapshot.Snapshot;
+import org.openclaw.sessionstatus.source.gateway.GatewaySource;
 import org.openclaw.sessionstatus.systemd.Notifier;
 
 /** Wires sources → model → snapshots → surfaces from a {@link Config}. The only place that knows all of them. */
@@ -145,15 +147,22 @@ public final class Daemon implements AutoCloseable {
                 config.get(Setting.DETAILS_WINDOW_MS), config.get(Setting.ACTIVITY_TTL_MS),
                 config.get(Setting.CAUTIOUS_LEASE_MS), config.get(Setting.ACTIVE_LEASE_MS),
                 config.get(Setting.IDLE_GRACE_MS), config.get(Setting.LOG_INTERVAL_MS),
-                config.get(Setting.MAX_CONCURRENT).fixed().orElse(MaxConcurrent.FALLBACK), config.get(Setting.REDACT_KEYS));
+                config.get(Setting.MAX_CONCURRENT).fixed().orElse(MaxConcurrent.FALLBACK), config.get(Setting.REDACT_KEYS),
+                config.get(Setting.MAX_CONCURRENT).isAuto());
     }
 
     static Sources.Settings sourceSettings(Config config, Map<String, String> env) {
         Path stateDir = stateDir(config, env);
+        Path gatewayConfigFile = StateDirs.gatewayConfig(stateDir, env);
         Optional<Path> gatewayConfig = config.get(Setting.MAX_CONCURRENT).isAuto()
-                ? Optional.of(StateDirs.gatewayConfig(stateDir, env)) : Optional.empty();
+                ? Optional.of(gatewayConfigFile) : Optional.empty();
+        Optional<GatewaySource.Settings> gateway = config.get(Setting.GATEWAY_ENABLED)
+                ? Optional.of(new GatewaySource.Settings(config.find(Setting.GATEWAY_URL),
+                        config.find(Setting.GATEWAY_TOKEN_FILE), gatewayConfigFile,
+                        Secrets.ownStateDir(env).resolve("gateway-device.key"), Build.version()))
+                : Optional.empty();
         return new Sources.Settings(stateDir, config.get(Setting.SESSION_DIRS), config.get(Setting.LOCK_PID_CHECK),
-                gatewayConfig);
+                gatewayConfig, gateway);
     }
 
     /** Tells systemd it is stopping, stops serving and watching, then writes the log stream's {@code shutdown} line. */

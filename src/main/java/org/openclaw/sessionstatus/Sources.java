@@ -12,12 +12,15 @@ import org.openclaw.sessionstatus.source.GatewayConfigSource;
 import org.openclaw.sessionstatus.source.ProcessTable;
 import org.openclaw.sessionstatus.source.Source;
 import org.openclaw.sessionstatus.source.StateDirPresence;
+import org.openclaw.sessionstatus.source.WatchedSource;
 import org.openclaw.sessionstatus.source.files.FileSource;
+import org.openclaw.sessionstatus.source.gateway.GatewaySource;
 import org.openclaw.sessionstatus.source.sqlite.SqliteSource;
 
 /**
  * Every source of one daemon, as one: the file era's session dirs and the SQLite era's databases — one state dir may
- * hold both —, for {@code maxConcurrent: "auto"}, the gateway's config, and a look at whether the state dir exists.
+ * hold both —, the gateway's own word over its protocol, for {@code maxConcurrent: "auto"} the gateway's config,
+ * and a look at whether the state dir exists.
  */
 public final class Sources implements AutoCloseable {
 
@@ -25,9 +28,10 @@ public final class Sources implements AutoCloseable {
      * @param extraSessionDirs file-era session dirs to read besides {@code <stateDir>/agents/*}/sessions
      * @param lockPidCheck check lock holders and owners in this machine's {@code /proc}
      * @param gatewayConfig the gateway's {@code openclaw.json}, when {@code maxConcurrent} is {@code auto}
+     * @param gateway the gateway's protocol, unless {@code gateway.enabled} is false
      */
     public record Settings(Path stateDir, List<Path> extraSessionDirs, boolean lockPidCheck,
-            Optional<Path> gatewayConfig) {
+            Optional<Path> gatewayConfig, Optional<GatewaySource.Settings> gateway) {
 
         public Settings {
             extraSessionDirs = List.copyOf(extraSessionDirs);
@@ -47,8 +51,16 @@ public final class Sources implements AutoCloseable {
         List<Source> sources = new ArrayList<>();
         sources.add(new FileSource(settings.stateDir(), settings.extraSessionDirs(), processes, sink, clock, warnings));
         sources.add(new SqliteSource(settings.stateDir(), processes, sink, clock, warnings));
-        settings.gatewayConfig().ifPresent(file -> sources.add(new GatewayConfigSource(file, sink)));
+        settings.gatewayConfig().ifPresent(file -> sources.add(new GatewayConfigSource(file, settings.stateDir(),
+                Runtime.getRuntime().availableProcessors(), sink)));
+        // A dropped gateway connection may be a killed gateway: the disk sources check its pids at once.
+        Runnable checkOwners = () -> sources.forEach(source -> {
+            if (source instanceof WatchedSource watched) {
+                watched.tickNow();
+            }
+        });
         sources.add(new StateDirPresence(settings.stateDir()));
+        settings.gateway().ifPresent(gateway -> sources.add(new GatewaySource(gateway, sink, clock, checkOwners)));
         return new Sources(sources);
     }
 

@@ -109,7 +109,7 @@ class MetricsIT {
         assertEquals("counter", metrics.types().get(PREFIX + "rescans"));
         assertEquals("counter", metrics.types().get(PREFIX + "watcher_errors"));
         assertTrue(metrics.types().keySet().stream().allMatch(name -> name.startsWith(PREFIX)), metrics.types().toString());
-        assertEquals(Set.of("state", "action", "confidence", "version"), metrics.labelNames(),
+        assertEquals(Set.of("state", "action", "confidence", "source", "version"), metrics.labelNames(),
                 "fixed label names only: nothing names a session");
     }
 

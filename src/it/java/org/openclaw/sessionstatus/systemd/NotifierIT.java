@@ -96,7 +96,7 @@ class NotifierIT {
         try (Daemon daemon = Daemon.start(config, Optional.empty(), env, Clock.systemUTC(),
                 new LogStream(line -> { }, Clock.systemUTC()))) {
             assertEquals("STATUS=scanning the session files", messages.poll(DEADLINE.toSeconds(), TimeUnit.SECONDS));
-            assertEquals("READY=1\nSTATUS=0/8 running, lease release_after_grace", messages.poll(DEADLINE.toSeconds(),
+            assertEquals("READY=1\nSTATUS=0/4 running, lease release_after_grace", messages.poll(DEADLINE.toSeconds(),
                     TimeUnit.SECONDS), "ready once the first scan is done, with the status");
             next("WATCHDOG=1"::equals, "watchdog ping");
             next("WATCHDOG=1"::equals, "second watchdog ping");
@@ -109,7 +109,7 @@ class NotifierIT {
                         + Instant.now() + "\",\"message\":{\"role\":\"assistant\",\"stopReason\":\"toolUse\"}}\n",
                         StandardOpenOption.APPEND);
             }
-            assertEquals("STATUS=1/8 running, lease extend", next(m -> m.startsWith("STATUS="), "status change"));
+            assertEquals("STATUS=1/4 running, lease extend", next(m -> m.startsWith("STATUS="), "status change"));
         }
         assertEquals("STOPPING=1", next(m -> !m.equals("WATCHDOG=1"), "stopping"));
         assertNull(messages.poll(200, TimeUnit.MILLISECONDS), "nothing after STOPPING=1");

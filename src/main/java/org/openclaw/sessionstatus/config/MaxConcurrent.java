@@ -2,10 +2,14 @@ package org.openclaw.sessionstatus.config;
 
 import java.util.OptionalInt;
 
-/** A fixed slot count, or {@code auto}: read {@code agents.defaults.maxConcurrent} from the gateway's config. */
+/**
+ * A fixed slot count, or {@code auto} (the default): the gateway's {@code main} lane while connected, else
+ * {@code agents.defaults.maxConcurrent} from its config, else OpenClaw's default for the release on disk.
+ */
 public record MaxConcurrent(OptionalInt fixed) {
 
-    public static final int FALLBACK = 8;
+    /** What {@code auto} assumes until a source says: OpenClaw 2026.7.1's default, the smallest one. */
+    public static final int FALLBACK = 4;
 
     static MaxConcurrent fixed(int value) {
         return new MaxConcurrent(OptionalInt.of(value));

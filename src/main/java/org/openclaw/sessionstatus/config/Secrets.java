@@ -65,10 +65,23 @@ public final class Secrets {
 
     /** {@code $XDG_STATE_HOME/openclaw-session-status/secret}, else under {@code ~/.local/state}. */
     Path generatedSecretFile() {
+        return ownStateDir(env).resolve("secret");
+    }
+
+    /**
+     * The daemon's own state dir, for what it generates and keeps (the secret, the gateway device key): systemd's
+     * {@code $STATE_DIRECTORY} (the unit's {@code StateDirectory=}), else {@code $XDG_STATE_HOME/openclaw-session-status},
+     * else {@code ~/.local/state/openclaw-session-status}.
+     */
+    public static Path ownStateDir(Map<String, String> env) {
+        String systemd = env.get("STATE_DIRECTORY");
+        if (systemd != null && !systemd.isBlank() && !systemd.contains(":")) {
+            return Path.of(systemd);
+        }
         String xdg = env.get("XDG_STATE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
                 : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".local", "state");
-        return base.resolve("openclaw-session-status").resolve("secret");
+        return base.resolve("openclaw-session-status");
     }
 
     private static Secret read(Path file, String key) throws ConfigException {

@@ -21,7 +21,7 @@ public final class Setting<T> {
     public static final Setting<Path> STATE_DIR = new Setting<>("stateDir", ValueType.PATH, null);
     public static final Setting<List<Path>> SESSION_DIRS = new Setting<>("sessionDirs", ValueType.PATH_LIST, List.of());
     public static final Setting<MaxConcurrent> MAX_CONCURRENT =
-            new Setting<>("maxConcurrent", ValueType.MAX_CONCURRENT, MaxConcurrent.fixed(8));
+            new Setting<>("maxConcurrent", ValueType.MAX_CONCURRENT, MaxConcurrent.auto());
     public static final Setting<Long> RUNNING_WINDOW_MS = new Setting<>("runningWindowMs", ValueType.POSITIVE_MS, 30_000L);
     public static final Setting<Long> DETAILS_WINDOW_MS = new Setting<>("detailsWindowMs", ValueType.POSITIVE_MS, 300_000L);
     public static final Setting<Set<RunningEvidence>> RUNNING_EVIDENCE =
@@ -51,6 +51,13 @@ public final class Setting<T> {
             new Setting<>("logIntervalMs", ValueType.POSITIVE_MS, 15_000L, "busyState.logIntervalMs");
     public static final Setting<Long> ACTIVITY_TTL_MS =
             new Setting<>("activityTtlMs", ValueType.POSITIVE_MS, 600_000L, "busyState.activityTtlMs");
+
+    // The gateway's own word (SPEC §2c): on by default, found through the gateway's openclaw.json.
+    public static final Setting<Boolean> GATEWAY_ENABLED = new Setting<>("gateway.enabled", ValueType.BOOLEAN, true);
+    /** Default: {@code ws://127.0.0.1:<gateway.port>} from the gateway's config. */
+    public static final Setting<java.net.URI> GATEWAY_URL = new Setting<>("gateway.url", ValueType.WS_URL, null);
+    /** Default: {@code gateway.auth.token} from the gateway's config. */
+    public static final Setting<Path> GATEWAY_TOKEN_FILE = new Setting<>("gateway.tokenFile", ValueType.PATH, null);
 
     // Lease actions: each off unless configured; with none, the daemon makes no outbound call.
     public static final Setting<Boolean> ACTION_ECS = new Setting<>("actions.ecsTaskProtection.enabled", ValueType.BOOLEAN,

@@ -40,6 +40,7 @@ abstract class ValueType<T> {
     /** A command and its arguments, run without a shell. */
     static final ValueType<List<String>> ARGV = new ListOf<>(TEXT, null);
     static final ValueType<URI> HTTP_URL = new Text<>(ValueType::httpUrl, "must not be empty", false);
+    static final ValueType<URI> WS_URL = new Text<>(ValueType::wsUrl, "must not be empty", false);
     /** Kubernetes' pod-deletion-cost is a 32-bit integer. */
     static final ValueType<Integer> INT32 = new Whole<>(Integer.MIN_VALUE, Integer.MAX_VALUE,
             "a whole number from -2147483648 to 2147483647", Long::intValue);
@@ -67,9 +68,14 @@ abstract class ValueType<T> {
         return echo ? ", got " + value : "";
     }
 
-    private static java.net.URI httpUrl(String value) {
+    private static URI httpUrl(String value) {
         return HttpUrls.parse(value, HttpUrls.HTTP_OR_HTTPS)
                 .orElseThrow(() -> new IllegalArgumentException("must be an http:// or https:// URL"));
+    }
+
+    private static URI wsUrl(String value) {
+        return HttpUrls.parse(value, Set.of("ws", "wss"))
+                .orElseThrow(() -> new IllegalArgumentException("must be a ws:// or wss:// URL"));
     }
 
     /** Turns text into a value, or says (without the text) what is wrong with it. */

@@ -35,14 +35,14 @@ public record BusyView(boolean busy, Confidence confidence, boolean stale, List<
                 || action != previous.action || nextWakeAtMs != previous.nextWakeAtMs;
     }
 
-    public enum Confidence implements WireName { BEST_EFFORT, PARTIAL, UNKNOWN }
+    public enum Confidence implements WireName { AUTHORITATIVE, BEST_EFFORT, PARTIAL, UNKNOWN }
 
     public enum Action implements WireName { EXTEND, HOLD, RELEASE_AFTER_GRACE, UNKNOWN }
 
     /** Why: which evidence made it busy, why it holds, or why it cannot say. */
     public enum Reason implements WireName {
-        ACTIVE_AGENT_RUNS, ACTIVE_TOOL_CALLS, ACTIVE_SUBAGENT_RUNS, ACTIVE_CRON_RUNS, RECENT_ACTIVITY, STALE_WORK,
-        RECENTLY_COMPLETED, SOURCE_PARTIAL, SOURCE_UNAVAILABLE, STARTING, IDLE
+        ACTIVE_AGENT_RUNS, ACTIVE_TOOL_CALLS, ACTIVE_SUBAGENT_RUNS, ACTIVE_CRON_RUNS, QUEUED_RUNS, RECENT_ACTIVITY,
+        SOURCES_DISAGREE, STALE_WORK, RECENTLY_COMPLETED, SOURCE_PARTIAL, SOURCE_UNAVAILABLE, STARTING, IDLE
     }
 
     /**

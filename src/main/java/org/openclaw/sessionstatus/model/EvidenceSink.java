@@ -1,7 +1,6 @@
 package org.openclaw.sessionstatus.model;
 
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /** Where sources deliver evidence. Implementations take it on any thread and hand it to the model's writer. */
@@ -12,8 +11,11 @@ public interface EvidenceSink {
 
     void health(SourceHealth health);
 
-    /** The gateway's own concurrency limit, for {@code maxConcurrent: "auto"}; empty: it sets none. */
-    void maxConcurrent(OptionalInt slots);
+    /** For {@code maxConcurrent: "auto"}: the slot count while no gateway lane is known. */
+    void maxConcurrent(SlotLimit limit);
+
+    /** What the gateway said last over its protocol; replaces what it said before. */
+    void gateway(GatewayView view);
 
     /**
      * The earliest scheduled run this source knows of (epoch ms), replacing what it said before; empty: none. The

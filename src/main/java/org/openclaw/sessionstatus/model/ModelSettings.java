@@ -4,6 +4,9 @@ import java.util.Set;
 
 /**
  * The settings the model's rules read: which evidence counts, the windows, the lease timings (docs/design.md §5, §7).
+ *
+ * @param maxConcurrent the configured slot count; with {@code maxConcurrentAuto}, what counts until a source says
+ * @param maxConcurrentAuto {@code maxConcurrent: "auto"}: the gateway's lane, else its config, else the release's default
  */
 public record ModelSettings(
         Set<RunningEvidence> runningEvidence,
@@ -15,7 +18,8 @@ public record ModelSettings(
         long idleGraceMs,
         long logIntervalMs,
         int maxConcurrent,
-        boolean redactKeys) {
+        boolean redactKeys,
+        boolean maxConcurrentAuto) {
 
     public ModelSettings {
         runningEvidence = Set.copyOf(runningEvidence);

@@ -8,11 +8,12 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The session table: evidence in, verdicts and views out. Not thread-safe by design: one writer thread owns it and
@@ -32,7 +33,7 @@ public final class SessionModel {
      * @param sources each source's own health, by {@link SourceHealth#source()}
      */
     public record Evaluation(boolean ready, StatusView status, BusyView busy, SourceHealth health,
-            Map<String, SourceHealth> sources, long nextChangeAtMs) {
+            Map<String, SourceHealth> sources, long nextChangeAtMs, GatewayReading gateway) {
 
         public Evaluation {
             sources = Collections.unmodifiableMap(new TreeMap<>(sources));
@@ -74,6 +75,21 @@ public final class SessionModel {
         }
     }
 
+    /**
+     * The gateway's part in an evaluation, for {@code /metrics}.
+     *
+     * @param authoritative the gateway answered within {@link GatewayView#FRESH_MS}: its word counts
+     * @param lanes the lanes it reported last (empty when it never answered)
+     * @param slotSource where {@code maxConcurrent} came from
+     */
+    public record GatewayReading(boolean connected, boolean authoritative, List<GatewayView.Lane> lanes,
+            SlotSource slotSource) {
+
+        public GatewayReading {
+            lanes = List.copyOf(lanes);
+        }
+    }
+
     /** A session's verdict must be worked out again at this instant. Stale entries are skipped when they surface. */
     private record Due(long at, Session session) {
     }
@@ -105,17 +121,25 @@ public final class SessionModel {
     private int subagentRuns;
     private int cronRuns;
     private int recentActivity;
+    /** Sessions of the status route running only by the mtime window: not running while the gateway says so. */
+    private int sessionsRecentOnly;
+    /** Sessions of the status route in flight by evidence that take a {@code main} lane slot (not subagent, cron). */
+    private int mainInFlight;
+    /** Background runs in flight by evidence other than the mtime window. */
+    private int backgroundInFlight;
+    private GatewayView gateway = GatewayView.NONE;
     private final Map<String, SourceHealth> health = new TreeMap<>();
     /** Each source's earliest scheduled run, by source: a source that knows none has no entry. */
     private final Map<String, Long> wakes = new TreeMap<>();
     /** Sources that stopped making progress: what they said last may no longer hold. */
     private Set<String> stalled = Set.of();
-    private int maxConcurrent;
+    private SlotLimit slotLimit;
 
     public SessionModel(ModelSettings settings) {
         this.settings = settings;
         this.classifier = new Classifier(settings);
-        this.maxConcurrent = settings.maxConcurrent();
+        this.slotLimit = new SlotLimit(settings.maxConcurrent(),
+                settings.maxConcurrentAuto() ? SlotSource.RELEASE_DEFAULT : SlotSource.CONFIGURED);
     }
 
     /**
@@ -125,7 +149,8 @@ public final class SessionModel {
     public SessionModel startOver() {
         SessionModel fresh = new SessionModel(settings);
         health.values().forEach(h -> fresh.health.put(h.source(), h.asRescanning()));
-        fresh.maxConcurrent = maxConcurrent;
+        fresh.slotLimit = slotLimit;
+        fresh.gateway = gateway;
         fresh.stalled = stalled;
         fresh.wakes.putAll(wakes);
         return fresh;
@@ -199,8 +224,16 @@ public final class SessionModel {
         stalled = Set.copyOf(sources);
     }
 
-    public void maxConcurrent(OptionalInt slots) {
-        this.maxConcurrent = slots.orElse(settings.maxConcurrent());
+    /** For {@code maxConcurrent: "auto"}: the gateway's config or OpenClaw's default; ignored for a fixed number. */
+    public void maxConcurrent(SlotLimit limit) {
+        if (settings.maxConcurrentAuto()) {
+            this.slotLimit = limit;
+        }
+    }
+
+    /** What the gateway said last; it replaces what it said before. */
+    public void gateway(GatewayView view) {
+        this.gateway = view;
     }
 
     /** A source's earliest scheduled run replaces what it said before; empty: it knows of none. */
@@ -228,23 +261,147 @@ public final class SessionModel {
         while (!due.isEmpty() && (due.peek().session().removed || due.peek().session().dueAt != due.peek().at())) {
             due.poll();
         }
+        boolean fresh = gateway.freshAt(now);
+        Overlay overlay = fresh ? overlay() : null;
         List<StatusView.Detail> details = new ArrayList<>(listed.size());
         for (Session session : listed) {
-            details.add(new StatusView.Detail(session.displayKey, session.running() ? "running" : "idle",
+            boolean running = overlay == null ? session.running() : overlay.running(session);
+            details.add(new StatusView.Detail(session.displayKey, running ? "running" : "idle",
                     session.agent, session.kind.wireName(), session.verdict.updatedAtMs()));
+        }
+        if (overlay != null) {
+            details.addAll(overlay.unlisted);
         }
         details.sort(NEWEST_FIRST);
         List<SourceHealth> sources = new ArrayList<>();
         health.values().forEach(h -> sources.add(stalled.contains(h.source()) ? h.asRescanning() : h));
         SourceHealth combined = SourceHealth.combine(sources);
-        StatusView status = new StatusView(sessionsRunning, sessions - sessionsRunning, sessions, maxConcurrent,
-                Math.max(0, maxConcurrent - sessionsRunning), details, combined.partial(), combined.unreadable());
         long lastObserved = activity.isEmpty() ? 0 : activity.lastKey();
-        BusyView busy = DecisionTable.decide(new DecisionTable.Tally(running, queued, stale, completedRecently, failures,
-                agentRuns > 0, toolCalls > 0, subagentRuns > 0, cronRuns > 0, recentActivity > 0, lastObserved),
-                combined, wakes.values().stream().mapToLong(Long::longValue).min().orElse(0), settings);
-        return new Evaluation(combined.scanned(), status, busy, combined, health,
-                due.isEmpty() ? Long.MAX_VALUE : due.peek().at());
+        DecisionTable.Tally tally;
+        StatusView status;
+        Optional<GatewayView.Lane> main = fresh ? gateway.lane(GatewayView.MAIN_LANE) : Optional.empty();
+        int maxConcurrent = settings.maxConcurrentAuto() && main.isPresent() ? main.get().maxConcurrent()
+                : slotLimit.slots();
+        SlotSource slotSource = settings.maxConcurrentAuto() && main.isPresent() ? SlotSource.GATEWAY_LANE
+                : slotLimit.source();
+        if (overlay == null) {
+            tally = new DecisionTable.Tally(running, queued, stale, completedRecently, failures, agentRuns > 0,
+                    toolCalls > 0, subagentRuns > 0, cronRuns > 0, recentActivity > 0, lastObserved, false, false);
+            status = new StatusView(sessionsRunning, sessions - sessionsRunning, sessions, maxConcurrent,
+                    Math.max(0, maxConcurrent - sessionsRunning), details, combined.partial(), combined.unreadable());
+        } else {
+            tally = new DecisionTable.Tally(overlay.running, overlay.queued, stale, completedRecently, failures,
+                    overlay.agentRuns, toolCalls > 0, overlay.subagentRuns, overlay.cronRuns, false, lastObserved,
+                    overlay.disagree, true);
+            // What holds or will hold a main slot: the lane's count lags admission by seconds, the sessions do not.
+            int holders = Math.max(overlay.mainSessions, main.map(lane -> lane.active() + lane.queued()).orElse(0));
+            int total = sessions + overlay.unknownToDisk;
+            status = new StatusView(overlay.sessionsRunning, total - overlay.sessionsRunning, total, maxConcurrent,
+                    Math.max(0, maxConcurrent - holders), details, combined.partial(), combined.unreadable());
+        }
+        BusyView busy = DecisionTable.decide(tally, combined,
+                wakes.values().stream().mapToLong(Long::longValue).min().orElse(0), settings);
+        long nextChange = due.isEmpty() ? Long.MAX_VALUE : due.peek().at();
+        if (fresh) {
+            nextChange = Math.min(nextChange, gateway.staleAtMs());
+        }
+        return new Evaluation(combined.scanned(), status, busy, combined, health, nextChange,
+                new GatewayReading(gateway.connected(), fresh, gateway.lanes(), slotSource));
+    }
+
+    /**
+     * The sessions' totals with a fresh gateway's word laid over them (docs/design.md §4). A run either side shows counts,
+     * except that the mtime window alone no longer makes a session running, and a run the gateway has queued is
+     * queued, not running. Costs one lookup per run the gateway reports, not one per session.
+     */
+    private Overlay overlay() {
+        Overlay overlay = new Overlay();
+        overlay.running = running - recentActivity;
+        overlay.sessionsRunning = sessionsRunning - sessionsRecentOnly;
+        overlay.queued = queued;
+        overlay.mainSessions = mainInFlight;
+        overlay.agentRuns = agentRuns > 0;
+        overlay.subagentRuns = subagentRuns > 0;
+        overlay.cronRuns = cronRuns > 0;
+        int matched = 0;
+        for (GatewayView.Run run : gateway.runs()) {
+            Session session = find(run.key());
+            boolean onDisk = session != null && inFlight(session);
+            Kind kind = session != null ? session.kind : SessionKeys.kind(run.key(), null);
+            boolean mainLane = takesMainSlot(kind);
+            matched += onDisk ? 1 : 0;
+            if (run.queued()) {
+                overlay.queued++;
+                overlay.queuedKeys.add(run.key());
+                if (onDisk) {
+                    overlay.running--;
+                    overlay.sessionsRunning--;
+                } else {
+                    overlay.mainSessions += mainLane ? 1 : 0;
+                }
+            } else {
+                overlay.runningKeys.add(run.key());
+                if (!onDisk) {
+                    overlay.running++;
+                    overlay.sessionsRunning++;
+                    overlay.mainSessions += mainLane ? 1 : 0;
+                    overlay.agentRuns |= kind != Kind.SUBAGENT && kind != Kind.CRON;
+                    overlay.subagentRuns |= kind == Kind.SUBAGENT;
+                    overlay.cronRuns |= kind == Kind.CRON;
+                }
+                if (session == null || !session.listed) {
+                    overlay.unlisted.add(new StatusView.Detail(settings.redactKeys() ? SessionKeys.redact(run.key())
+                            : run.key(), "running", SessionKeys.agent(run.key(), run.agentId()), kind.wireName(),
+                            session == null ? gateway.answeredAtMs() : session.verdict.updatedAtMs()));
+                }
+            }
+            overlay.unknownToDisk += session == null ? 1 : 0;
+        }
+        boolean lanesIdle = gateway.lanes().stream().allMatch(lane -> lane.active() + lane.queued() == 0);
+        overlay.disagree = sessionsRunning - sessionsRecentOnly > matched || backgroundInFlight > 0 && lanesIdle;
+        return overlay;
+    }
+
+    /** The totals of {@link #overlay()}, and which sessions the gateway runs or has queued. */
+    private static final class Overlay {
+        int running;
+        int sessionsRunning;
+        int queued;
+        int mainSessions;
+        int unknownToDisk;
+        boolean agentRuns;
+        boolean subagentRuns;
+        boolean cronRuns;
+        boolean disagree;
+        final Set<String> runningKeys = new HashSet<>();
+        final Set<String> queuedKeys = new HashSet<>();
+        final List<StatusView.Detail> unlisted = new ArrayList<>();
+
+        boolean running(Session session) {
+            String key = session.evidence.key();
+            return runningKeys.contains(key) || inFlight(session) && !queuedKeys.contains(key);
+        }
+    }
+
+    /** Running by evidence of a run in flight, not only by the mtime window. */
+    private static boolean inFlight(Session session) {
+        return session.running() && !session.verdict.recentOnly();
+    }
+
+    /** Subagents run on the {@code subagent} lane, cron jobs on {@code cron}/{@code cron-nested}; the rest on main. */
+    private static boolean takesMainSlot(Kind kind) {
+        return kind != Kind.SUBAGENT && kind != Kind.CRON;
+    }
+
+    /** A session of the status route by its key, in whichever partition holds it. */
+    private @Nullable Session find(String key) {
+        for (Map<String, Session> partition : partitions.values()) {
+            Session session = partition.get(key);
+            if (session != null && !session.background()) {
+                return session;
+            }
+        }
+        return null;
     }
 
     /** Sessions out of their source's sight whose hold has passed (the source did not see them again): gone. */
@@ -288,6 +445,12 @@ public final class SessionModel {
             queued += sign * verdict.queued();
             toolCalls += verdict.toolCall() ? sign : 0;
             recentActivity += verdict.recentOnly() ? sign : 0;
+            if (session.background()) {
+                backgroundInFlight += verdict.recentOnly() ? 0 : sign;
+            } else {
+                sessionsRecentOnly += verdict.recentOnly() ? sign : 0;
+                mainInFlight += !verdict.recentOnly() && takesMainSlot(session.kind) ? sign : 0;
+            }
             if (!verdict.recentOnly()) {
                 subagentRuns += session.kind == Kind.SUBAGENT ? sign : 0;
                 cronRuns += session.kind == Kind.CRON ? sign : 0;

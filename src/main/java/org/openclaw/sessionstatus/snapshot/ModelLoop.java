@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -20,9 +19,11 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.openclaw.sessionstatus.model.EvidenceSink;
+import org.openclaw.sessionstatus.model.GatewayView;
 import org.openclaw.sessionstatus.model.ModelSettings;
 import org.openclaw.sessionstatus.model.PartitionUpdate;
 import org.openclaw.sessionstatus.model.SessionModel;
+import org.openclaw.sessionstatus.model.SlotLimit;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.threads.DaemonThreads;
 import org.tinylog.Logger;
@@ -131,8 +132,13 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
     }
 
     @Override
-    public void maxConcurrent(OptionalInt slots) {
-        inbox.add(m -> m.maxConcurrent(slots));
+    public void maxConcurrent(SlotLimit limit) {
+        inbox.add(m -> m.maxConcurrent(limit));
+    }
+
+    @Override
+    public void gateway(GatewayView view) {
+        inbox.add(m -> m.gateway(view));
     }
 
     @Override
@@ -247,7 +253,7 @@ public final class ModelLoop implements EvidenceSink, AutoCloseable {
         // Every figure of a revision /metrics shows counts as a change too (each source's), so it never lags.
         boolean changed = previous.ready() != evaluation.ready() || !previous.status().equals(evaluation.status())
                 || !previous.busy().equals(evaluation.busy()) || !previous.health().equals(evaluation.health())
-                || !previous.sources().equals(evaluation.sources());
+                || !previous.sources().equals(evaluation.sources()) || !previous.gateway().equals(evaluation.gateway());
         if (!periodic && !changed) {
             return;
         }

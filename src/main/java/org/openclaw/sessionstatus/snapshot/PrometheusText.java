@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 import org.openclaw.sessionstatus.model.BusyView;
+import org.openclaw.sessionstatus.model.SessionModel;
+import org.openclaw.sessionstatus.model.SlotSource;
 import org.openclaw.sessionstatus.model.SourceHealth;
 import org.openclaw.sessionstatus.model.StatusView;
 
@@ -17,7 +19,8 @@ final class PrometheusText {
     /** What each source's readable/unreadable units are, for the help line of {@code source_<units>}. */
     private static final Map<String, String> UNITS = Map.of(
             "dirs", "Session dirs",
-            "databases", "OpenClaw databases (agent and state)");
+            "databases", "OpenClaw databases (agent and state)",
+            "gateway", "Gateway connections");
 
     private final StringBuilder text = new StringBuilder(2048);
 
@@ -25,11 +28,14 @@ final class PrometheusText {
     }
 
     /**
-     * @param health every source as one, for the counters
-     * @param sources each source's health, by its units: one {@code source_<units>} family each
+     * The evaluation's health is every source as one, for the counters; its sources give one
+     * {@code source_<units>} family each.
      */
-    static byte[] render(long revision, StatusView status, BusyView busy, SourceHealth health,
-            Map<String, SourceHealth> sources) {
+    static byte[] render(long revision, SessionModel.Evaluation evaluation) {
+        StatusView status = evaluation.status();
+        BusyView busy = evaluation.busy();
+        SourceHealth health = evaluation.health();
+        Map<String, SourceHealth> sources = evaluation.sources();
         PrometheusText metrics = new PrometheusText();
         metrics.family("sessions", "gauge", "Sessions by state, as on the status route (stale sessions count as idle).");
         metrics.sample("sessions", "state", "running", status.running());
@@ -37,7 +43,25 @@ final class PrometheusText {
         metrics.gauge("stale_sessions", "Sessions whose running claim is no longer backed by evidence (busy totals.stale).",
                 busy.totals().stale());
         metrics.gauge("max_concurrent", "Concurrent runs the gateway allows.", status.maxConcurrent());
-        metrics.gauge("available_slots", "maxConcurrent minus running, never below 0.", status.available());
+        metrics.gauge("available_slots",
+                "maxConcurrent minus what holds or will hold a slot, never below 0.", status.available());
+        SessionModel.GatewayReading gateway = evaluation.gateway();
+        metrics.family("max_concurrent_source", "gauge", "1 for where maxConcurrent came from, 0 for the others.");
+        for (SlotSource source : SlotSource.values()) {
+            metrics.sample("max_concurrent_source", "source", source.wireName(), source == gateway.slotSource() ? 1 : 0);
+        }
+        metrics.gauge("gateway_connected", "1 while connected to the gateway's WebSocket.", gateway.connected() ? 1 : 0);
+        metrics.gauge("gateway_authoritative", "1 while the gateway answered within the last 2 s.",
+                gateway.authoritative() ? 1 : 0);
+        if (!gateway.lanes().isEmpty()) {
+            metrics.family("lane_active", "gauge", "Runs holding a slot of each gateway lane, as the gateway last said.");
+            gateway.lanes().forEach(lane -> metrics.sample("lane_active", "lane", lane.name(), lane.active()));
+            metrics.family("lane_queued", "gauge", "Runs waiting for a slot of each gateway lane.");
+            gateway.lanes().forEach(lane -> metrics.sample("lane_queued", "lane", lane.name(), lane.queued()));
+            metrics.family("lane_max_concurrent", "gauge", "Slots of each gateway lane.");
+            gateway.lanes().forEach(lane -> metrics.sample("lane_max_concurrent", "lane", lane.name(),
+                    lane.maxConcurrent()));
+        }
         metrics.gauge("busy", "1 when a run is in flight.", busy.busy() ? 1 : 0);
         metrics.gauge("stale", "1 when the answer rests on stale evidence.", busy.stale() ? 1 : 0);
         metrics.family("lease_action", "gauge", "1 for the recommended lease action, 0 for the others.");

@@ -19,12 +19,13 @@ import org.openclaw.sessionstatus.model.StatusView;
  * @param statusCode 200, or 503 while no session source can be seen (then {@code statusJson} says why)
  * @param metricsText this revision in the Prometheus text format (the lease actions' counters are read apart, when
  *     scraped: see {@link MetricsPage})
+ * @param gateway whether the gateway answers, its lanes, and where {@code maxConcurrent} came from
  */
 // The documents are serialised once and shared by every reader, never modified; snapshots are never compared by value.
 @SuppressWarnings("ArrayRecordComponent")
 public record Snapshot(long revision, String etag, Instant generatedAt, boolean ready, boolean periodic,
         StatusView status, BusyView busy, SourceHealth health, Map<String, SourceHealth> sources, int statusCode,
-        byte[] statusJson, byte[] busyJson, byte[] leaseJson, byte[] metricsText) {
+        byte[] statusJson, byte[] busyJson, byte[] leaseJson, byte[] metricsText, SessionModel.GatewayReading gateway) {
 
     static Snapshot of(long revision, String etag, long now, boolean periodic, SessionModel.Evaluation evaluation) {
         Instant at = Instant.ofEpochMilli(now);
@@ -34,7 +35,7 @@ public record Snapshot(long revision, String etag, Instant generatedAt, boolean 
                 evaluation.health(), Map.copyOf(sources), unavailable == null ? 200 : 503,
                 unavailable == null ? Documents.status(at, evaluation.status()) : Documents.error(unavailable),
                 Documents.busy("snapshot", at, evaluation.busy()), Documents.lease(at, evaluation.busy()),
-                PrometheusText.render(revision, evaluation.status(), evaluation.busy(), evaluation.health(), sources));
+                PrometheusText.render(revision, evaluation), evaluation.gateway());
     }
 
     /** {@code {"ok":false,"error":"…"}}: the body of every error answer. */

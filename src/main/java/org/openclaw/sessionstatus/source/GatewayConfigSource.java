@@ -1,47 +1,47 @@
 package org.openclaw.sessionstatus.source;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.openclaw.sessionstatus.io.RegularFiles;
 import org.openclaw.sessionstatus.model.EvidenceSink;
+import org.openclaw.sessionstatus.model.SlotLimit;
+import org.openclaw.sessionstatus.model.SlotSource;
 
 /**
- * For {@code maxConcurrent: "auto"}: polls the gateway's {@code openclaw.json} (JSON5) every tick and, when it
- * changed, tells the sink its {@code agents.defaults.maxConcurrent}. Polled, not watched: the file may live anywhere
- * ({@code $OPENCLAW_CONFIG_PATH}), and one stat a second costs nothing.
+ * For {@code maxConcurrent: "auto"} while no gateway lane is known: polls the gateway's {@code openclaw.json} (JSON5)
+ * every tick and tells the sink its {@code agents.defaults.maxConcurrent}, else OpenClaw's default for the release on
+ * disk. Polled, not watched: the file may live anywhere ({@code $OPENCLAW_CONFIG_PATH}), and one stat and one listing
+ * of the agents dir a second cost nothing.
+ *
+ * <p>The release is recognised by what is on disk, as the sources do: an agent database means the SQLite era
+ * (2026.7.2 and later), whose gateway runs {@code max(8, 4 × available CPUs)} at once (2026.9.x,
+ * {@code resolveDefaultAgentMaxConcurrent}); anything else — the file era, or nothing yet — gets 2026.7.1's 4, the
+ * smaller, so a slot is never announced that may not exist.
  */
 public final class GatewayConfigSource extends WatchedSource {
-    private static final ObjectMapper JSON5 = JsonMapper.builder(new JsonFactory())
-            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_YAML_COMMENTS,
-                    JsonReadFeature.ALLOW_TRAILING_COMMA, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
-                    JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS,
-                    JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
-                    JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
-                    JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS,
-                    JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS,
-                    JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
-            .build();
-
-    private static final int MAX_BYTES = 4 * 1024 * 1024;
+    static final int FILE_ERA_DEFAULT = 4;
+    private static final int MIN_SQLITE_ERA_DEFAULT = 8;
+    private static final int RUNS_PER_CPU = 4;
 
     private final Path file;
+    private final Path stateDir;
+    private final int cpus;
     private final EvidenceSink sink;
     private @Nullable FileTime seen;
+    private GatewayConfig config = GatewayConfig.UNSET;
+    private @Nullable SlotLimit told;
 
-    public GatewayConfigSource(Path file, EvidenceSink sink) {
+    /** @param cpus the CPUs the gateway's host makes available (this host's, beside it) */
+    public GatewayConfigSource(Path file, Path stateDir, int cpus, EvidenceSink sink) {
         super("gateway-config", "gateway-config");
         this.file = file;
+        this.stateDir = stateDir;
+        this.cpus = cpus;
         this.sink = sink;
     }
 
@@ -54,6 +54,7 @@ public final class GatewayConfigSource extends WatchedSource {
     @Override
     public void rescan(@Nullable String why) {
         seen = null;
+        told = null;
         tick();
     }
 
@@ -72,19 +73,34 @@ public final class GatewayConfigSource extends WatchedSource {
         }
         if (!modified.equals(seen)) {
             seen = modified;
-            sink.maxConcurrent(maxConcurrent(file));
+            config = GatewayConfig.read(file);
+        }
+        SlotLimit limit = limit(config, sqliteEra(stateDir), cpus);
+        if (!limit.equals(told)) {
+            told = limit;
+            sink.maxConcurrent(limit);
         }
     }
 
-    /** Empty when the file is missing, unreadable, not a regular file, or sets no positive whole number there. */
-    static OptionalInt maxConcurrent(Path file) {
-        try {
-            JsonNode value = JSON5.readTree(RegularFiles.readConfigured(file, MAX_BYTES)).path("agents").path("defaults")
-                    .path("maxConcurrent");
-            return value.canConvertToInt() && value.isIntegralNumber() && value.intValue() > 0
-                    ? OptionalInt.of(value.intValue()) : OptionalInt.empty();
-        } catch (IOException | RuntimeException e) {
-            return OptionalInt.empty();
+    static SlotLimit limit(GatewayConfig config, boolean sqliteEra, int cpus) {
+        if (config.maxConcurrent().isPresent()) {
+            return new SlotLimit(config.maxConcurrent().getAsInt(), SlotSource.GATEWAY_CONFIG);
         }
+        return new SlotLimit(sqliteEra ? Math.max(MIN_SQLITE_ERA_DEFAULT, RUNS_PER_CPU * cpus) : FILE_ERA_DEFAULT,
+                SlotSource.RELEASE_DEFAULT);
+    }
+
+    /** Whether any agent keeps its sessions in a database. */
+    static boolean sqliteEra(Path stateDir) {
+        try (DirectoryStream<Path> agents = Files.newDirectoryStream(StateLayout.agents(stateDir))) {
+            for (Path agent : agents) {
+                if (StateLayout.era(agent) == StateLayout.Era.DATABASE) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 }

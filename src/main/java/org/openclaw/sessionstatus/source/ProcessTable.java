@@ -34,6 +34,10 @@ public final class ProcessTable {
         } catch (IOException e) {
             return Liveness.UNCHECKED;
         }
+        if (zombie(stat)) {
+            // Killed and not yet reaped by its parent: it runs no more, though /proc still lists it.
+            return Liveness.DEAD;
+        }
         if (starttime.isEmpty()) {
             return Liveness.ALIVE;
         }
@@ -42,6 +46,12 @@ public final class ProcessTable {
             return Liveness.UNCHECKED;
         }
         return actual.getAsLong() == starttime.getAsLong() ? Liveness.ALIVE : Liveness.DEAD;
+    }
+
+    /** Field 3, the state, is {@code Z}. */
+    static boolean zombie(String stat) {
+        int close = stat.lastIndexOf(')');
+        return close >= 0 && stat.substring(close + 1).trim().startsWith("Z");
     }
 
     /** Field 22; the command name (field 2) may hold spaces and parentheses, so count from the last ')'. */

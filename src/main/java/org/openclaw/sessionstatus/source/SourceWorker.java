@@ -42,6 +42,8 @@ public final class SourceWorker implements AutoCloseable {
      */
     static final Duration STUCK_AFTER = Duration.ofSeconds(5);
     private static final Path RESCAN = Path.of("");
+    /** Queued by {@link #tickNow()}: a relative path, so no event can be mistaken for it. */
+    private static final Path TICK_NOW = Path.of("tick-now");
     /** Made once, before any watcher thread starts: SLF4J drops what threads log while it initialises. */
     private static final org.slf4j.Logger WATCHER_LOG = LoggerFactory.getLogger(DirectoryWatcher.class);
 
@@ -127,6 +129,14 @@ public final class SourceWorker implements AutoCloseable {
         redeliveries.add(new Redelivery(System.nanoTime() + after.toNanos(), Set.copyOf(paths)));
     }
 
+    /**
+     * Asks for a tick at once rather than within the second, from any thread: something outside says a process may
+     * have died (the gateway's connection dropped).
+     */
+    public void tickNow() {
+        changes.add(TICK_NOW);
+    }
+
     /** Asks for a full rescan on the worker thread, from any thread. */
     public void requestRescan(String why) {
         rescanReason = why;
@@ -159,6 +169,9 @@ public final class SourceWorker implements AutoCloseable {
                 }
                 while (!redeliveries.isEmpty() && redeliveries.peek().dueNanos() - System.nanoTime() <= 0) {
                     batch.addAll(redeliveries.poll().paths());
+                }
+                if (batch.remove(TICK_NOW)) {
+                    nextTick = System.nanoTime();
                 }
                 if (batch.remove(RESCAN)) {
                     // The rescan reads the present state: changes queued before it are covered.

@@ -40,6 +40,11 @@ public abstract class WatchedSource implements Source, SourceWorker.Job {
         return worker.healthy();
     }
 
+    /** Checks at once what no event announces (a process that died), on its own thread. */
+    public final void tickNow() {
+        worker.tickNow();
+    }
+
     @Override
     public final void requestRescan(String why) {
         worker.requestRescan(why);

@@ -111,7 +111,8 @@ class WaitCommandTest {
                 Clock.systemUTC(), new LogStream(line -> { }, Clock.systemUTC()))) {
             daemon.model().await(s -> s.ready() && s.busy().busy(), Harness.DEADLINE);
             String url = "http://127.0.0.1:" + daemon.port();
-            assertEquals(0, run(env, "wait", "slots", "7", "--url", url, "--timeout", "10s"), "7 of 8 slots are free");
+            // A file-era state dir and no gateway: OpenClaw 2026.7.1's default of 4 slots, one taken.
+            assertEquals(0, run(env, "wait", "slots", "3", "--url", url, "--timeout", "10s"), "3 of 4 slots are free");
 
             CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(
                     () -> run(env, "wait", "idle", "--url", url, "--timeout", "60s"));

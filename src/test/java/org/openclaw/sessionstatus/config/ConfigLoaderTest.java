@@ -35,7 +35,7 @@ class ConfigLoaderTest {
     void defaultsAreTheSpecs() throws Exception {
         Config config = new ConfigLoader(Map.of(), tmp.resolve("absent.json")).load(Optional.empty(), Map.of());
         assertEquals(Optional.empty(), config.file());
-        assertEquals("8", config.get(Setting.MAX_CONCURRENT).toString());
+        assertEquals("auto", config.get(Setting.MAX_CONCURRENT).toString());
         assertEquals(30_000, config.get(Setting.RUNNING_WINDOW_MS));
         assertEquals(300_000, config.get(Setting.DETAILS_WINDOW_MS));
         assertEquals(Set.of(RunningEvidence.values()), config.get(Setting.RUNNING_EVIDENCE));
@@ -77,6 +77,17 @@ class ConfigLoaderTest {
         assertEquals(Set.of(RunningEvidence.MTIME, RunningEvidence.LOCK), config.get(Setting.RUNNING_EVIDENCE));
         assertEquals(List.of(Path.of("/a"), Path.of("/b")), config.get(Setting.SESSION_DIRS));
         assertEquals(5, config.get(Setting.ACTIVE_LEASE_MS));
+    }
+
+    @Test
+    void theGatewayIsAskedByDefaultAndItsUrlMustBeAWebSocket() throws Exception {
+        Config defaults = load("{}", Map.of(), Map.of());
+        assertTrue(defaults.get(Setting.GATEWAY_ENABLED));
+        assertEquals("wss://gw.example:443/", load("{\"gateway\":{\"url\":\"wss://gw.example:443/\"}}", Map.of(), Map.of())
+                .get(Setting.GATEWAY_URL).toString());
+        assertEquals("config gateway.url: must be a ws:// or wss:// URL, got 'http://127.0.0.1:18789'",
+                error("{\"gateway\":{\"url\":\"http://127.0.0.1:18789\"}}"));
+        assertTrue(error("{\"gateway\":{\"enabled\":\"no\"}}").startsWith("config gateway.enabled:"));
     }
 
     @Test

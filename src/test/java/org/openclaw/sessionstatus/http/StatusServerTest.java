@@ -87,8 +87,9 @@ class StatusServerTest {
         assertEquals(9, sessions.get("total").asInt());
         assertEquals(0, sessions.get("running").asInt());
         assertEquals(9, sessions.get("idle").asInt());
-        assertEquals(8, sessions.get("maxConcurrent").asInt());
-        assertEquals(8, sessions.get("available").asInt());
+        // maxConcurrent auto, a file-era state dir and no gateway: OpenClaw 2026.7.1's default.
+        assertEquals(4, sessions.get("maxConcurrent").asInt());
+        assertEquals(4, sessions.get("available").asInt());
         JsonNode first = sessions.get("details").get(0);
         List<String> fields = new ArrayList<>();
         first.fieldNames().forEachRemaining(fields::add);

@@ -21,7 +21,7 @@ class ClassifierTest {
     static final long CAUTIOUS = 120_000;
 
     static ModelSettings settings(Set<RunningEvidence> evidence) {
-        return new ModelSettings(evidence, WINDOW, 300_000, TTL, CAUTIOUS, 300_000, 60_000, 15_000, 8, true);
+        return new ModelSettings(evidence, WINDOW, 300_000, TTL, CAUTIOUS, 300_000, 60_000, 15_000, 8, true, false);
     }
 
     static final Classifier ALL = new Classifier(settings(Set.of(RunningEvidence.values())));

@@ -29,7 +29,7 @@ public final class Harness implements AutoCloseable {
 
     public Harness(Path stateDir, ModelSettings settings, List<Path> extraDirs, boolean lockPidCheck, Clock clock) {
         model = new ModelLoop(settings, clock);
-        sources = Sources.open(new Sources.Settings(stateDir, extraDirs, lockPidCheck, Optional.empty()), model, clock);
+        sources = Sources.open(new Sources.Settings(stateDir, extraDirs, lockPidCheck, Optional.empty(), Optional.empty()), model, clock);
         model.onRescanNeeded(() -> sources.requestRescan("the model started over"));
         sources.forEach(source -> model.watch(source.name(), source::healthy));
         model.start();
@@ -44,7 +44,7 @@ public final class Harness implements AutoCloseable {
     /** @param logIntervalMs how often a revision comes with nothing changed: long, for tests that count revisions */
     public static ModelSettings settings(long runningWindowMs, long logIntervalMs) {
         return new ModelSettings(Set.of(RunningEvidence.values()), runningWindowMs, 300_000, 600_000, 120_000, 300_000,
-                60_000, logIntervalMs, 8, true);
+                60_000, logIntervalMs, 8, true, false);
     }
 
     /** Waits, up to a generous deadline, for a snapshot the condition accepts; fails with the last one if none. */

@@ -144,7 +144,7 @@ class SqliteFixturesTest {
         Fixtures.touchAll(state.resolve("agents/legacy"), clock.instant().minus(Duration.ofHours(1)));
         // Every session listed in details, whatever its age, to see which agent each belongs to.
         ModelSettings listAll = new ModelSettings(Set.of(RunningEvidence.values()), 30_000, Duration.ofDays(3650).toMillis(),
-                600_000, 120_000, 300_000, 60_000, 200, 8, true);
+                600_000, 120_000, 300_000, 60_000, 200, 8, true, false);
         try (Harness harness = new Harness(state, listAll, List.of(), true, clock)) {
             Snapshot snapshot = harness.await("both eras", s -> s.total() == 13 + 9);
             StatusView keys = snapshot.status();
